@@ -1,0 +1,244 @@
+// KubeClient benchmark: many GETs over few connections, and many idle watches.
+//
+//   make bench                                   # full sizes: 1,000 GETs, 50 watches idle 60 s
+//   make bench BENCH_ARGS="--gets 200 --idle 3"  # what CI runs
+//
+// GETs go to nginx on loopback (TLS, HTTP/2 and HTTP/1.1 listeners) serving a ConfigMap as
+// a static file, so the figures are the client's, not a slow test server's. Watches go to
+// the scripted test server, which sends one event and then holds each stream open.
+import CurlHTTP
+import Foundation
+import KubeClient
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Options {
+    var gets = 1000
+    var concurrency = 32
+    var watches = 50
+    var idleSeconds = 60
+
+    init(_ arguments: [String]) throws {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let flag = iterator.next() {
+            guard let value = iterator.next().flatMap(Int.init), value > 0 else {
+                throw TestSupportError("\(flag) needs a positive integer")
+            }
+            switch flag {
+            case "--gets": gets = value
+            case "--concurrency": concurrency = value
+            case "--watches": watches = value
+            case "--idle": idleSeconds = value
+            default: throw TestSupportError("unknown flag \(flag); known: --gets --concurrency --watches --idle")
+            }
+        }
+    }
+}
+
+/// nginx on loopback with one TLS listener speaking HTTP/2 and one speaking HTTP/1.1.
+final class NginxServer {
+    let http2Port: Int
+    let http1Port: Int
+    private let process: Process
+    private let directory: TemporaryDirectory
+
+    init(pki: TestPKI) throws {
+        directory = try TemporaryDirectory(prefix: "sluice-bench-nginx")
+        chmod(directory.path, 0o755)
+        http2Port = TestNetwork.unusedLoopbackPort()
+        http1Port = TestNetwork.unusedLoopbackPort()
+        let root = directory.path + "/www"
+        let objectDirectory = root + "/api/v1/namespaces/default/configmaps"
+        try FileManager.default.createDirectory(atPath: objectDirectory, withIntermediateDirectories: true)
+        let data = (0..<16).map { #""key-\#($0)":"\#(String(repeating: "v", count: 48))""# }.joined(separator: ",")
+        try #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"bench","namespace":"default","resourceVersion":"42"},"data":{\#(data)}}"#
+            .write(toFile: objectDirectory + "/bench", atomically: true, encoding: .utf8)
+        let config = """
+            daemon off;
+            master_process off;
+            worker_processes 1;
+            error_log \(directory.path)/error.log warn;
+            pid \(directory.path)/nginx.pid;
+            events { worker_connections 1024; }
+            http {
+                access_log off;
+                client_body_temp_path \(directory.path)/body;
+                proxy_temp_path \(directory.path)/proxy;
+                fastcgi_temp_path \(directory.path)/fastcgi;
+                uwsgi_temp_path \(directory.path)/uwsgi;
+                scgi_temp_path \(directory.path)/scgi;
+                keepalive_requests 100000;
+                http2_max_requests 100000;
+                ssl_certificate \(pki.serverCertPath);
+                ssl_certificate_key \(pki.serverKeyPath);
+                server {
+                    listen 127.0.0.1:\(http2Port) ssl http2;
+                    location / { root \(root); default_type application/json; }
+                }
+                server {
+                    listen 127.0.0.1:\(http1Port) ssl;
+                    location / { root \(root); default_type application/json; }
+                }
+            }
+            """
+        let configPath = try directory.write("nginx.conf", config)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
+        process.arguments = ["-c", configPath, "-p", directory.path]
+        try process.run()
+        // Wait until both listeners accept.
+        for _ in 0..<100 {
+            if isListening(http2Port) && isListening(http1Port) { return }
+            usleep(50_000)
+        }
+        throw TestSupportError("nginx did not start; see \(directory.path)/error.log")
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        directory.remove()
+    }
+
+    private func isListening(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
+
+/// Peak and current resident memory and thread count, from /proc/self/status.
+struct ProcessFigures {
+    var peakRSSKiB = 0
+    var rssKiB = 0
+    var threads = 0
+
+    static func now() -> ProcessFigures {
+        var figures = ProcessFigures()
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        for line in status.split(separator: "\n") {
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard parts.count >= 2, let value = Int(parts[1]) else { continue }
+            switch parts[0] {
+            case "VmHWM:": figures.peakRSSKiB = value
+            case "VmRSS:": figures.rssKiB = value
+            case "Threads:": figures.threads = value
+            default: break
+            }
+        }
+        return figures
+    }
+}
+
+/// User plus system CPU time of this process, in seconds.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+func percentile(_ sorted: [Duration], _ p: Double) -> Duration {
+    sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
+}
+
+func milliseconds(_ duration: Duration) -> String {
+    String(format: "%.2f ms", duration.seconds * 1000)
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// `gets` GETs of one ConfigMap from `concurrency` tasks sharing one client.
+func benchmarkGets(label: String, server: String, pki: TestPKI, options: Options) async throws {
+    let client = KubernetesClient(configuration: ClientConfiguration(
+        server: server, tls: TLSConfiguration(certificateAuthority: pki.caCertPEM), source: "benchmark"))
+    let configMaps = client.resources(DynamicObject.self, .configMaps, namespace: "default")
+    _ = try await configMaps.get("bench")  // warm up: one connection, TLS set up
+    let perTask = (options.gets + options.concurrency - 1) / options.concurrency
+    let started = ContinuousClock.now
+    let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
+        for worker in 0..<options.concurrency {
+            let count = min(perTask, max(0, options.gets - worker * perTask))
+            group.addTask {
+                var latencies: [Duration] = []
+                for _ in 0..<count {
+                    let begin = ContinuousClock.now
+                    let object = try await configMaps.get("bench")
+                    precondition(object.resourceVersion == "42")
+                    latencies.append(ContinuousClock.now - begin)
+                }
+                return latencies
+            }
+        }
+        return try await group.reduce(into: [Duration]()) { $0 += $1 }.sorted()
+    }
+    let elapsed = ContinuousClock.now - started
+    let figures = ProcessFigures.now()
+    print(String(format: "%@: %d GETs, %d tasks: %.0f req/s, p50 %@, p99 %@, peak RSS %.1f MiB, threads %d",
+                 label, latencies.count, options.concurrency, Double(latencies.count) / elapsed.seconds,
+                 milliseconds(percentile(latencies, 0.5)), milliseconds(percentile(latencies, 0.99)),
+                 Double(figures.peakRSSKiB) / 1024, figures.threads))
+}
+
+/// `watches` watches that each get one event and then sit idle for `idleSeconds`.
+func benchmarkIdleWatches(pki: TestPKI, options: Options) async throws {
+    let server = try FakeAPIServer(tls: pki)
+    defer { server.stop() }
+    let event = #"{"type":"ADDED","object":{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","resourceVersion":"7"}}}"# + "\n"
+    try server.script("GET", "/api/v1/namespaces/default/configmaps",
+                      [.chunked(chunks: [(event, delay: 0)], hold: Double(options.idleSeconds + 30))])
+    let client = KubernetesClient(configuration: ClientConfiguration(
+        server: server.baseURL, tls: TLSConfiguration(certificateAuthority: pki.caCertPEM), source: "benchmark"))
+    let configMaps = client.resources(DynamicObject.self, .configMaps, namespace: "default")
+    let before = ProcessFigures.now()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        let (ready, readyContinuation) = AsyncStream<Void>.makeStream()
+        for _ in 0..<options.watches {
+            group.addTask {
+                let watch = configMaps.watch(WatchOptions(timeoutSeconds: options.idleSeconds + 60, stallTimeout: nil))
+                for try await _ in watch { readyContinuation.yield() }
+            }
+        }
+        var opened = 0
+        for await _ in ready {
+            opened += 1
+            if opened == options.watches { break }
+        }
+        let cpuStart = cpuSeconds()
+        let idleStart = ContinuousClock.now
+        try await Task.sleep(for: .seconds(options.idleSeconds))
+        let cpu = cpuSeconds() - cpuStart
+        let idle = ContinuousClock.now - idleStart
+        let during = ProcessFigures.now()
+        print(String(format: "idle watches: %d open for %.0f s: threads %d (before %d), CPU %.3f s (%.2f%% of one core), RSS %.1f MiB",
+                     options.watches, idle.seconds, during.threads, before.threads, cpu, 100 * cpu / idle.seconds,
+                     Double(during.rssKiB) / 1024))
+        group.cancelAll()
+    }
+}
+
+let options = try Options(CommandLine.arguments)
+let pki = try TestPKI.make()
+defer { try? FileManager.default.removeItem(atPath: pki.directory) }
+print("KubeClient benchmark on loopback; \(CurlEngine.libcurlVersion)")
+let nginx = try NginxServer(pki: pki)
+do {
+    try await benchmarkGets(label: "GET over HTTP/2", server: "https://127.0.0.1:\(nginx.http2Port)", pki: pki, options: options)
+    try await benchmarkGets(label: "GET over HTTP/1.1", server: "https://127.0.0.1:\(nginx.http1Port)", pki: pki, options: options)
+    nginx.stop()
+} catch {
+    nginx.stop()
+    throw error
+}
+try await benchmarkIdleWatches(pki: pki, options: options)

@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+// Sluice: a progressive-delivery controller for Kubernetes. See README.md.
+import PackageDescription
+
+let package = Package(
+    name: "sluice",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rollout", targets: ["rollout"]),
+        .library(name: "KubeClient", targets: ["KubeClient"]),
+        .library(name: "CurlHTTP", targets: ["CurlHTTP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libcurl, with typed shims for its variadic setters.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        // Async HTTP over one libcurl multi handle; knows nothing of Kubernetes.
+        .target(
+            name: "CurlHTTP",
+            dependencies: ["CCurl"]
+        ),
+        // Kubernetes REST: kubeconfig, in-cluster and exec auth, verbs, patches, watch.
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "CurlHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The operator CLI's commands; the `rollout` executable is a thin main.
+        .target(
+            name: "RolloutCLI",
+            dependencies: [
+                "KubeClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "rollout", dependencies: ["RolloutCLI"]),
+        .executableTarget(
+            name: "KubeClientBenchmark",
+            dependencies: ["KubeClient", "CurlHTTP", "TestSupport"],
+            path: "Benchmarks/KubeClientBenchmark"
+        ),
+        // Loopback servers, test PKI and process helpers shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["fakeapi.py"]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
+        .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "TestSupport"]),
+    ]
+)
