@@ -1,8 +1,8 @@
 # Sluice: the two commands a newcomer needs are `make demo` and `make test`.
 SWIFT ?= swift
 JOBS ?= 2
-APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config
-BENCH_APT_PACKAGES := nginx-light
+# nginx-light: a real HTTP/2 peer for the protocol tests and the benchmark.
+APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config nginx-light
 BENCH_ARGS ?=
 
 .PHONY: all build deps demo test bench clean
@@ -28,7 +28,6 @@ test: deps
 
 ## bench: benchmarks (Benchmarks/), release build. BENCH_ARGS="--gets 1000 --idle 60" for the full run.
 bench: deps
-	@./scripts/install-deps.sh $(BENCH_APT_PACKAGES)
 	$(SWIFT) build -j $(JOBS) -c release --product KubeClientBenchmark
 	"$$($(SWIFT) build -c release --show-bin-path)/KubeClientBenchmark" $(BENCH_ARGS)
 

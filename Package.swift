@@ -42,6 +42,7 @@ let package = Package(
             dependencies: [
                 "KubeClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "rollout", dependencies: ["RolloutCLI"]),

@@ -38,84 +38,6 @@ struct Options {
     }
 }
 
-/// nginx on loopback with one TLS listener speaking HTTP/2 and one speaking HTTP/1.1.
-final class NginxServer {
-    let http2Port: Int
-    let http1Port: Int
-    private let process: Process
-    private let directory: TemporaryDirectory
-
-    init(pki: TestPKI) throws {
-        directory = try TemporaryDirectory(prefix: "sluice-bench-nginx")
-        chmod(directory.path, 0o755)
-        http2Port = TestNetwork.unusedLoopbackPort()
-        http1Port = TestNetwork.unusedLoopbackPort()
-        let root = directory.path + "/www"
-        let objectDirectory = root + "/api/v1/namespaces/default/configmaps"
-        try FileManager.default.createDirectory(atPath: objectDirectory, withIntermediateDirectories: true)
-        let data = (0..<16).map { #""key-\#($0)":"\#(String(repeating: "v", count: 48))""# }.joined(separator: ",")
-        try #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"bench","namespace":"default","resourceVersion":"42"},"data":{\#(data)}}"#
-            .write(toFile: objectDirectory + "/bench", atomically: true, encoding: .utf8)
-        let config = """
-            daemon off;
-            master_process off;
-            worker_processes 1;
-            error_log \(directory.path)/error.log warn;
-            pid \(directory.path)/nginx.pid;
-            events { worker_connections 1024; }
-            http {
-                access_log off;
-                client_body_temp_path \(directory.path)/body;
-                proxy_temp_path \(directory.path)/proxy;
-                fastcgi_temp_path \(directory.path)/fastcgi;
-                uwsgi_temp_path \(directory.path)/uwsgi;
-                scgi_temp_path \(directory.path)/scgi;
-                keepalive_requests 100000;
-                http2_max_requests 100000;
-                ssl_certificate \(pki.serverCertPath);
-                ssl_certificate_key \(pki.serverKeyPath);
-                server {
-                    listen 127.0.0.1:\(http2Port) ssl http2;
-                    location / { root \(root); default_type application/json; }
-                }
-                server {
-                    listen 127.0.0.1:\(http1Port) ssl;
-                    location / { root \(root); default_type application/json; }
-                }
-            }
-            """
-        let configPath = try directory.write("nginx.conf", config)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        process.arguments = ["-c", configPath, "-p", directory.path]
-        try process.run()
-        // Wait until both listeners accept.
-        for _ in 0..<100 {
-            if isListening(http2Port) && isListening(http1Port) { return }
-            usleep(50_000)
-        }
-        throw TestSupportError("nginx did not start; see \(directory.path)/error.log")
-    }
-
-    func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        directory.remove()
-    }
-
-    private func isListening(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
-}
-
 /// Peak and current resident memory and thread count, from /proc/self/status.
 struct ProcessFigures {
     var peakRSSKiB = 0
@@ -232,7 +154,11 @@ let options = try Options(CommandLine.arguments)
 let pki = try TestPKI.make()
 defer { try? FileManager.default.removeItem(atPath: pki.directory) }
 print("KubeClient benchmark on loopback; \(CurlEngine.libcurlVersion)")
-let nginx = try NginxServer(pki: pki)
+let data = (0..<16).map { #""key-\#($0)":"\#(String(repeating: "v", count: 48))""# }.joined(separator: ",")
+let nginx = try NginxServer(pki: pki, files: [
+    "/api/v1/namespaces/default/configmaps/bench":
+        #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"bench","namespace":"default","resourceVersion":"42"},"data":{\#(data)}}"#,
+])
 do {
     try await benchmarkGets(label: "GET over HTTP/2", server: "https://127.0.0.1:\(nginx.http2Port)", pki: pki, options: options)
     try await benchmarkGets(label: "GET over HTTP/1.1", server: "https://127.0.0.1:\(nginx.http1Port)", pki: pki, options: options)

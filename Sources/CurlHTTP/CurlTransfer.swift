@@ -139,6 +139,14 @@ final class CurlTransfer: @unchecked Sendable {
         let line = String(decoding: raw, as: UTF8.self).trimmingTrailingNewlines()
         if line.hasPrefix("HTTP/") {
             responseHeaders = HTTPHeaders()
+        } else if line.isEmpty {
+            // The end of a head. A final (non-1xx) head goes to a streaming caller now, so a
+            // watch with nothing to say yet is open, not pending.
+            if case .streaming(let head, _, let stream) = sink, !headDelivered, let easy,
+               info(easy, CURLINFO_RESPONSE_CODE) >= 200 {
+                headDelivered = true
+                head.resume(returning: HTTPStreamingResponse(head: currentHead(), body: stream))
+            }
         } else if let colon = line.firstIndex(of: ":") {
             let name = String(line[..<colon]).trimmingSpaces()
             let value = String(line[line.index(after: colon)...]).trimmingSpaces()

@@ -50,7 +50,7 @@ public final class KubernetesClient: Sendable {
         self.engine = engine ?? CurlEngine(userAgent: userAgent)
         self.retryPolicy = retryPolicy
         self.timeouts = timeouts
-        self.credentials = CredentialProvider(configuration: configuration)
+        self.credentials = CredentialProvider(configuration: configuration, logger: logger)
         self.logger = logger
     }
 
@@ -153,12 +153,12 @@ public final class KubernetesClient: Sendable {
                 let (head, errorBody, result) = try await perform(http)
                 let elapsed = ContinuousClock.now - started
                 if head.isSuccess {
-                    logger.debug("\(request.method) \(request.path) -> \(head.status) in \(elapsed)")
+                    logger.debug("\(request.method) \(request.path) -> \(head.status) in \(elapsed.humanReadable)")
                     return result
                 }
                 let body = (try? await errorBody()) ?? []
                 let status = Status.fromErrorBody(body, httpStatus: head.status)
-                logger.debug("\(request.method) \(request.path) -> \(head.status) \(status.reason ?? "") in \(elapsed)")
+                logger.debug("\(request.method) \(request.path) -> \(head.status) \(status.reason ?? "") in \(elapsed.humanReadable)")
                 if head.status == 401, !refreshedAfter401, configuration.credentials.canRefresh {
                     refreshedAfter401 = true
                     await credentials.invalidate()
@@ -169,7 +169,7 @@ public final class KubernetesClient: Sendable {
                     method: request.method, idempotent: request.idempotent, status: head.status,
                     headers: head.headers, error: nil, attempt: attempt, unit: Double.random(in: 0...1))
                 {
-                    logger.notice("retrying \(request.method) \(request.path) after HTTP \(head.status) in \(delay) (attempt \(attempt + 1) of \(retryPolicy.maxAttempts))")
+                    logger.notice("retrying \(request.method) \(request.path) after HTTP \(head.status) in \(delay.humanReadable) (attempt \(attempt + 1) of \(retryPolicy.maxAttempts))")
                     try await Task.sleep(for: delay)
                     continue
                 }
@@ -180,7 +180,7 @@ public final class KubernetesClient: Sendable {
                     method: request.method, idempotent: request.idempotent, status: nil, headers: nil,
                     error: error, attempt: attempt, unit: Double.random(in: 0...1))
                 {
-                    logger.notice("retrying \(request.method) \(request.path) after \(error.kind.rawValue) in \(delay) (attempt \(attempt + 1) of \(retryPolicy.maxAttempts))")
+                    logger.notice("retrying \(request.method) \(request.path) after \(error.kind.rawValue) in \(delay.humanReadable) (attempt \(attempt + 1) of \(retryPolicy.maxAttempts))")
                     try await Task.sleep(for: delay)
                     continue
                 }

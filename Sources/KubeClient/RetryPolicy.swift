@@ -95,4 +95,12 @@ extension Duration {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }
+
+    /// `850ms`, `1.2s`, `42s`: short, for log lines.
+    var humanReadable: String {
+        let seconds = self.seconds
+        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
+        if seconds < 10 { return String(format: "%.1fs", seconds) }
+        return "\(Int(seconds.rounded()))s"
+    }
 }

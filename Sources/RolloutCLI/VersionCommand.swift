@@ -22,7 +22,7 @@ public struct VersionCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let console = TerminalOutput.current
-        let clientInfo = ClientVersionInfo(sluice: SluiceVersion.current, libcurl: CurlEngine.libcurlVersion)
+        let clientInfo = ClientVersionInfo(sluice: SluiceVersion.current, libcurl: Self.essentialComponents(of: CurlEngine.libcurlVersion))
         guard !client else {
             console.out(VersionReport(client: clientInfo, server: nil, serverURL: nil).render(output))
             return
@@ -34,11 +34,9 @@ public struct VersionCommand: AsyncParsableCommand {
             console.err("error: \(error)")
             throw ExitCode(1)
         }
-        let kubeClient = KubernetesClient(
-            configuration: configuration,
-            retryPolicy: RetryPolicy(maxAttempts: 2),
-            timeouts: ClientTimeouts(connect: .seconds(5), request: .seconds(15)),
-            userAgent: "rollout/\(SluiceVersion.current)")
+        let kubeClient = kube.makeClient(
+            configuration, retryPolicy: RetryPolicy(maxAttempts: 2),
+            timeouts: ClientTimeouts(connect: .seconds(5), request: .seconds(15)))
         do {
             let server = try await kubeClient.serverVersion()
             console.out(VersionReport(client: clientInfo, server: server, serverURL: configuration.server).render(output))
@@ -46,6 +44,16 @@ public struct VersionCommand: AsyncParsableCommand {
             console.err(VersionReport.explain(error, configuration: configuration))
             throw ExitCode(1)
         }
+    }
+}
+
+extension VersionCommand {
+    /// `libcurl/7.88.1 OpenSSL/3.0.19 nghttp2/1.52.0` out of libcurl's long version string:
+    /// the parts that decide TLS and HTTP/2.
+    static func essentialComponents(of version: String) -> String {
+        version.split(separator: " ")
+            .filter { $0.hasPrefix("libcurl/") || $0.hasPrefix("OpenSSL/") || $0.hasPrefix("nghttp2/") }
+            .joined(separator: " ")
     }
 }
 

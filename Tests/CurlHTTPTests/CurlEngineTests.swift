@@ -201,3 +201,18 @@ struct CurlEngineTests {
         #expect(error?.kind == .cancelled)
     }
 }
+
+@Suite("Streaming heads")
+struct StreamingHeadTests {
+    @Test func headArrivesBeforeAnyBodyByte() async throws {
+        let server = try FakeAPIServer()
+        // Headers at once, then 30 s of nothing: a watch on a quiet collection.
+        try server.script("GET", "/quiet", [.chunked(chunks: [("late\n", delay: 30)])])
+        let engine = CurlEngine()
+        let started = ContinuousClock.now
+        let response = try await engine.stream(HTTPRequest(url: server.baseURL + "/quiet", timeouts: TransferTimeouts(total: nil)))
+        #expect(response.head.status == 200)
+        #expect(response.head.headers["transfer-encoding"] == "chunked")
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}

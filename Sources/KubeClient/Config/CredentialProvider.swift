@@ -20,7 +20,7 @@ public actor CredentialProvider {
     private let now: @Sendable () -> Date
     /// The environment exec plugins inherit and whose `PATH` finds them.
     private let environment: [String: String]
-    private let logger = Logger(label: "sluice.kubeclient.credentials")
+    private let logger: Logger
 
     /// How long a token file's contents are trusted without re-reading, even if `stat` shows no change.
     static let tokenFileMaximumAge: TimeInterval = 60
@@ -41,15 +41,19 @@ public actor CredentialProvider {
 
     /// Creates a provider for `configuration`'s credentials.
     /// - Parameter now: the clock that exec credential expiry and token-file age are measured by.
-    public init(configuration: ClientConfiguration, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.init(configuration: configuration, now: now, environment: ProcessInfo.processInfo.environment)
+    /// - Parameter logger: where warnings go (a token file that cannot be re-read).
+    public init(configuration: ClientConfiguration, now: @escaping @Sendable () -> Date = { Date() },
+                logger: Logger = Logger(label: "sluice.kubeclient.credentials")) {
+        self.init(configuration: configuration, now: now, environment: ProcessInfo.processInfo.environment, logger: logger)
     }
 
     /// Creates a provider whose exec plugins inherit `environment` instead of the process's.
-    init(configuration: ClientConfiguration, now: @escaping @Sendable () -> Date, environment: [String: String]) {
+    init(configuration: ClientConfiguration, now: @escaping @Sendable () -> Date, environment: [String: String],
+         logger: Logger = Logger(label: "sluice.kubeclient.credentials")) {
         self.configuration = configuration
         self.now = now
         self.environment = environment
+        self.logger = logger
     }
 
     /// The credentials for the next request, refreshing rotated or expired ones first.
