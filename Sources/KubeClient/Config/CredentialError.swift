@@ -14,6 +14,8 @@ public struct CredentialError: Error, CustomStringConvertible, Sendable, Equatab
         case exitStatus(Int32)
         /// The plugin was killed by this signal.
         case signal(Int32)
+        /// The plugin ran past its time limit and was killed.
+        case timedOut
         /// The plugin's output is not a usable ExecCredential.
         case invalidOutput
         /// The bearer token file could not be read (and no earlier token was cached).

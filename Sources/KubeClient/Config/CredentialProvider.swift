@@ -49,12 +49,16 @@ public actor CredentialProvider {
 
     /// Creates a provider whose exec plugins inherit `environment` instead of the process's.
     init(configuration: ClientConfiguration, now: @escaping @Sendable () -> Date, environment: [String: String],
-         logger: Logger = Logger(label: "sluice.kubeclient.credentials")) {
+         logger: Logger = Logger(label: "sluice.kubeclient.credentials"), execTimeout: Duration = .seconds(60)) {
         self.configuration = configuration
         self.now = now
         self.environment = environment
         self.logger = logger
+        self.execTimeout = execTimeout
     }
+
+    /// How long an exec plugin may run before it is killed.
+    private let execTimeout: Duration
 
     /// The credentials for the next request, refreshing rotated or expired ones first.
     /// - Throws: ``CredentialError`` when an exec plugin fails, or a token file cannot be read
@@ -102,7 +106,7 @@ public actor CredentialProvider {
         if let run = execRun {
             return try await run.value
         }
-        let plugin = ExecPlugin(config: exec, configuration: configuration, environment: environment)
+        let plugin = ExecPlugin(config: exec, configuration: configuration, environment: environment, timeout: execTimeout)
         let run = Task { try await plugin.run() }
         execRun = run
         do {

@@ -43,10 +43,16 @@ struct ExecPlugin: Sendable {
     /// The environment the plugin inherits (and where a bare command is looked up on `PATH`).
     var environment: [String: String]
 
-    init(config: ExecConfig, configuration: ClientConfiguration, environment: [String: String]) {
+    /// A plugin still running after this long is killed: a hung plugin must not stall
+    /// every request of the client forever.
+    var timeout: Duration
+
+    init(config: ExecConfig, configuration: ClientConfiguration, environment: [String: String],
+         timeout: Duration = .seconds(60)) {
         self.config = config
         self.cluster = config.provideClusterInfo ? ClusterInfo(configuration) : nil
         self.environment = environment
+        self.timeout = timeout
     }
 
     // MARK: - Running
@@ -61,7 +67,8 @@ struct ExecPlugin: Sendable {
 
         let result: ProcessResult
         do {
-            result = try await Self.runProcess(executable: executable, arguments: config.args, environment: environment)
+            result = try await Self.runProcess(executable: executable, arguments: config.args, environment: environment,
+                                               timeout: timeout)
         } catch {
             throw CredentialError(.launchFailed, subject: config.command, "cannot start \(executable): \(error)")
         }
@@ -72,6 +79,8 @@ struct ExecPlugin: Sendable {
             throw CredentialError(.exitStatus(status), subject: config.command, "exited with status \(status)\(stderrTail(result.stderr))")
         case .signal(let signal):
             throw CredentialError(.signal(signal), subject: config.command, "was killed by signal \(signal)\(stderrTail(result.stderr))")
+        case .timedOut:
+            throw CredentialError(.timedOut, subject: config.command, "did not finish within \(timeout.humanReadable) and was killed")
         }
     }
 
@@ -202,6 +211,8 @@ struct ExecPlugin: Sendable {
         enum Termination: Sendable, Equatable {
             case exit(Int32)
             case signal(Int32)
+            /// Killed because it ran past its time limit.
+            case timedOut
         }
         var termination: Termination
         var stdout: Data
@@ -209,7 +220,8 @@ struct ExecPlugin: Sendable {
     }
 
     /// Starts the process and resumes once it has exited and both pipes are drained.
-    static func runProcess(executable: String, arguments: [String], environment: [String: String]) async throws -> ProcessResult {
+    static func runProcess(executable: String, arguments: [String], environment: [String: String],
+                           timeout: Duration) async throws -> ProcessResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -239,6 +251,10 @@ struct ExecPlugin: Sendable {
                 collector.failed(error)
                 return
             }
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout.seconds) {
+                collector.timeOut { kill(pid, SIGKILL) }
+            }
             // Drain both pipes concurrently so a chatty plugin never blocks on a full pipe.
             Thread.detachNewThread {
                 collector.stdout(stdoutReader.readDataToEndOfFile())
@@ -260,6 +276,19 @@ private final class ProcessCollector: Sendable {
     }
 
     private let state = Mutex(State())
+
+    /// Unless the process has exited already: `kill` it and resume the waiting task with
+    /// `.timedOut` at once, without waiting for the pipes (a grandchild may hold them open).
+    /// Checked under the lock, so a reaped process id is never signalled.
+    func timeOut(kill: () -> Void) {
+        let continuation = state.withLock { state -> CheckedContinuation<ExecPlugin.ProcessResult, any Error>? in
+            guard state.termination == nil, let continuation = state.continuation else { return nil }
+            kill()
+            state.continuation = nil
+            return continuation
+        }
+        continuation?.resume(returning: ExecPlugin.ProcessResult(termination: .timedOut, stdout: Data(), stderr: Data()))
+    }
 
     func start(_ continuation: CheckedContinuation<ExecPlugin.ProcessResult, any Error>) {
         state.withLock { $0.continuation = continuation }

@@ -144,6 +144,22 @@ import Testing
         #expect(error?.description.contains("SECRET") == false)
     }
 
+    @Test func hungPluginIsKilledAfterItsTimeLimit() async throws {
+        let dir = try ConfigScratchDir()
+        let plugin = try Plugin(in: dir, stdout: Self.credential(), stderr: "waiting for browser login", sleep: "30")
+        var credentials = Credentials()
+        credentials.exec = plugin.exec()
+        let provider = CredentialProvider(
+            configuration: ClientConfiguration(server: "https://k.example:6443", credentials: credentials),
+            now: ConfigTestClock(Self.expiry).closure, environment: ProcessInfo.processInfo.environment,
+            execTimeout: .seconds(1))
+        let started = ContinuousClock.now
+        let error = await #expect(throws: CredentialError.self) { try await provider.current() }
+        #expect(error?.reason == .timedOut)
+        #expect(error?.description.contains("did not finish within 1.0s") == true)
+        #expect(ContinuousClock.now - started < .seconds(15))
+    }
+
     @Test func onlyTheTailOfALongStderrIsKept() async throws {
         let dir = try ConfigScratchDir()
         let noise = String(repeating: "x", count: 3000)
