@@ -123,9 +123,13 @@ final class CurlTransfer: @unchecked Sendable {
             if let body = request.body {
                 try set(CURLOPT_POST, 1)
                 try check(sluice_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)))
-                try check(body.withUnsafeBytes { bytes in
-                    sluice_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)))
-                })
+                if body.isEmpty {
+                    try set(CURLOPT_COPYPOSTFIELDS, "")
+                } else {
+                    try check(body.withUnsafeBytes { bytes in
+                        sluice_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                    })
+                }
             }
             if request.method != .post || request.body == nil {
                 try set(CURLOPT_CUSTOMREQUEST, request.method.rawValue)

@@ -57,23 +57,28 @@ enum WatchLine<Object: Decodable & Sendable>: Decodable {
 }
 
 /// Splits a byte stream into newline-terminated lines as bytes arrive; a chunk may end
-/// anywhere, mid-line or mid-character.
+/// anywhere, mid-line or mid-character. Each byte is scanned once.
 struct LineSplitter {
     private var buffer: [UInt8] = []
+    /// Where the search for the next newline resumes (bytes before it hold none).
+    private var scanned = 0
 
-    /// Appends `chunk` and returns every line it completed (without the newline).
+    /// Appends `chunk` and returns every non-blank line it completed (without the newline).
     mutating func append(_ chunk: [UInt8]) -> [ArraySlice<UInt8>] {
         buffer.append(contentsOf: chunk)
         var lines: [ArraySlice<UInt8>] = []
-        var start = buffer.startIndex
-        while let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
-            let line = buffer[start..<newline]
+        var lineStart = 0
+        while let newline = buffer[scanned...].firstIndex(of: UInt8(ascii: "\n")) {
+            let line = buffer[lineStart..<newline]
             if !line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { lines.append(line) }
-            start = buffer.index(after: newline)
+            lineStart = newline + 1
+            scanned = lineStart
         }
-        if start > buffer.startIndex {
-            lines = lines.map { ArraySlice(Array($0)) }
-            buffer.removeSubrange(buffer.startIndex..<start)
+        scanned = buffer.count
+        if lineStart > 0 {
+            // The returned slices keep the old storage alive; the remainder moves to new storage.
+            buffer = Array(buffer[lineStart...])
+            scanned = buffer.count
         }
         return lines
     }

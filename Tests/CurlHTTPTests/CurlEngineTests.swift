@@ -216,3 +216,16 @@ struct StreamingHeadTests {
         #expect(ContinuousClock.now - started < .seconds(10))
     }
 }
+
+@Suite("Request bodies")
+struct RequestBodyTests {
+    @Test func emptyBodyIsSentWithZeroLength() async throws {
+        let server = try FakeAPIServer()
+        try server.script("POST", "/empty", [.json("{}")])
+        let response = try await CurlEngine().perform(HTTPRequest(method: .post, url: server.baseURL + "/empty", body: []))
+        #expect(response.status == 200)
+        let seen = try #require(try server.requests().first)
+        #expect(seen.header("content-length") == "0")
+        #expect(seen.body == "")
+    }
+}

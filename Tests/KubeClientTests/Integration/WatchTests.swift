@@ -112,6 +112,18 @@ struct WatchTests {
         #expect(splitter.append(Array("\r\n".utf8)).map { String(decoding: $0, as: UTF8.self) } == ["f\r"])
     }
 
+    @Test func byteByByteYieldsTheSameLinesAsOneChunk() {
+        let text = "{\"a\":1}\n\n{\"b\":\"" + String(repeating: "x", count: 5000) + "\"}\r\n{\"c\":3}\ntail"
+        var whole = LineSplitter()
+        let expected = whole.append(Array(text.utf8)).map { Array($0) }
+        var splitter = LineSplitter()
+        var lines: [[UInt8]] = []
+        for byte in text.utf8 { lines += splitter.append([byte]).map { Array($0) } }
+        #expect(lines == expected)
+        #expect(lines.count == 3)
+        #expect(splitter.remainder == Array("tail".utf8))
+    }
+
     @Test func multiByteCharactersSplitAcrossChunks() {
         var splitter = LineSplitter()
         let bytes = Array("é\n".utf8)
