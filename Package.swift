@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "rollout", targets: ["rollout"]),
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "CurlHTTP", targets: ["CurlHTTP"]),
+        .library(name: "Statistics", targets: ["Statistics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,9 @@ let package = Package(
             name: "CurlHTTP",
             dependencies: ["CCurl"]
         ),
+        // Pure math for judging canaries: distributions, fixed-horizon and anytime-valid
+        // tests, multiplicity, SLO burn rates. No I/O, no dependencies.
+        .target(name: "Statistics"),
         // Kubernetes REST: kubeconfig, in-cluster and exec auth, verbs, patches, watch.
         .target(
             name: "KubeClient",
@@ -55,6 +59,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["fakeapi.py"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "TestSupport"]),
     ]
 )
