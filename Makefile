@@ -3,15 +3,18 @@ SWIFT ?= swift
 JOBS ?= 2
 # nginx-light: a real HTTP/2 peer for the protocol tests and the benchmark.
 APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config nginx-light
+# Python packages the tests need: scipy writes the statistics reference vectors.
+PIP_PACKAGES := scipy==1.17.*
 BENCH_ARGS ?=
 
-.PHONY: all build deps demo test bench clean
+.PHONY: all build deps demo test bench clean reference-vectors
 
 all: build
 
 ## deps: install the system packages the build and the tests need (idempotent).
 deps:
 	@./scripts/install-deps.sh $(APT_PACKAGES)
+	@python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$(PIP_PACKAGES)"
 
 build: deps
 	$(SWIFT) build -j $(JOBS)
@@ -23,13 +26,22 @@ demo: deps
 
 ## test: install what is missing, then run every test.
 test: deps
+	@./scripts/reference-vectors/check.sh
 	$(SWIFT) build -j $(JOBS) --build-tests
 	$(SWIFT) test -j $(JOBS) --skip-build
 
-## bench: benchmarks (Benchmarks/), release build. BENCH_ARGS="--gets 1000 --idle 60" for the full run.
+## reference-vectors: rewrite the committed statistics reference vectors from scipy.
+reference-vectors: deps
+	@for script in scripts/reference-vectors/*.py; do python3 "$$script" Tests/StatisticsTests/ReferenceVectors; done
+
+## bench: benchmarks (Benchmarks/), release build, full sizes by default.
+## Smaller: make bench BENCH_ARGS="--gets 200 --idle 3" STATS_BENCH_ARGS="--samples 5000 --repeats 3"
+STATS_BENCH_ARGS ?=
 bench: deps
 	$(SWIFT) build -j $(JOBS) -c release --product KubeClientBenchmark
+	$(SWIFT) build -j $(JOBS) -c release --product StatisticsBenchmark
 	"$$($(SWIFT) build -c release --show-bin-path)/KubeClientBenchmark" $(BENCH_ARGS)
+	"$$($(SWIFT) build -c release --show-bin-path)/StatisticsBenchmark" $(STATS_BENCH_ARGS)
 
 clean:
 	rm -rf .build

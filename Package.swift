@@ -57,9 +57,14 @@ let package = Package(
         ),
         // Loopback servers, test PKI and process helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["fakeapi.py"]),
+        .executableTarget(
+            name: "StatisticsBenchmark",
+            dependencies: ["Statistics"],
+            path: "Benchmarks/StatisticsBenchmark"
+        ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "TestSupport"]),
     ]
 )

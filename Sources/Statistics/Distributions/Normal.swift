@@ -80,13 +80,15 @@ public enum StudentT {
     public static func twoSidedP(_ t: Double, df: Double) -> Double { min(1, 2 * upperTailOfAbs(t, df: df)) }
 
     /// P(T > |t|), computed so that neither tail loses precision.
+    ///
+    /// P(|T| ≤ |t|) = I_{t²/(ν+t²)}(½, ν/2); when that is below ½ the tail is ½(1 − it),
+    /// otherwise the tail is ½ I_{ν/(ν+t²)}(ν/2, ½), evaluated directly. Both arguments are
+    /// formed without a `1 − x`, which would lose everything for tiny t and huge ν.
     private static func upperTailOfAbs(_ t: Double, df: Double) -> Double {
         if t.isInfinite { return 0 }
         let t2 = t * t
-        // x = ν/(ν+t²); when t² ≪ ν use the complement 1 − x = t²/(ν+t²) to keep precision.
-        if t2 < df {
-            return 0.5 * SpecialFunctions.regularizedBetaComplement(t2 / (df + t2), 0.5, df / 2)
-        }
+        let central = SpecialFunctions.regularizedBeta(t2 / (df + t2), 0.5, df / 2)
+        if central < 0.5 { return 0.5 * (1 - central) }
         return 0.5 * SpecialFunctions.regularizedBeta(df / (df + t2), df / 2, 0.5)
     }
 }

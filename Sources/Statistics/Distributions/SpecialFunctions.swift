@@ -14,8 +14,35 @@ public enum SpecialFunctions {
     }
 
     /// ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b).
+    ///
+    /// When an argument is large the three terms are huge and nearly cancel, so, as R's
+    /// `lbeta` does, Stirling's formula is written out and only the small corrections
+    /// ``stirlingCorrection(_:)`` are subtracted.
     public static func logBeta(_ a: Double, _ b: Double) -> Double {
-        logGamma(a) + logGamma(b) - logGamma(a + b)
+        let p = min(a, b)
+        let q = max(a, b)
+        let halfLogTwoPi = 0.918938533204672741780329736406
+        if p >= 10 {
+            let correction = stirlingCorrection(p) + stirlingCorrection(q) - stirlingCorrection(p + q)
+            return -0.5 * log(q) + halfLogTwoPi + correction + (p - 0.5) * log(p / (p + q)) + q * log1p(-p / (p + q))
+        }
+        if q >= 10 {
+            let correction = stirlingCorrection(q) - stirlingCorrection(p + q)
+            return logGamma(p) + correction + p - p * log(p + q) + (q - 0.5) * log1p(-p / (p + q))
+        }
+        return logGamma(a) + logGamma(b) - logGamma(a + b)
+    }
+
+    /// ln Γ(x) − [(x − ½) ln x − x + ½ ln 2π] for x ≥ 10, by the asymptotic series
+    /// 1/(12x) − 1/(360x³) + 1/(1260x⁵) − … (error below 1e-17 there).
+    static func stirlingCorrection(_ x: Double) -> Double {
+        precondition(x >= 10, "stirlingCorrection needs x >= 10")
+        let inverse = 1 / x
+        let inverseSquare = inverse * inverse
+        let coefficients: [Double] = [1.0 / 12, -1.0 / 360, 1.0 / 1260, -1.0 / 1680, 1.0 / 1188, -691.0 / 360360, 1.0 / 156]
+        var sum = 0.0
+        for coefficient in coefficients.reversed() { sum = sum * inverseSquare + coefficient }
+        return sum * inverse
     }
 
     /// Regularized lower incomplete gamma P(a, x) = γ(a, x) / Γ(a).
@@ -88,6 +115,21 @@ public enum SpecialFunctions {
         return -expm1(logBetaFront(x, a, b) + log(betaContinuedFraction(1 - x, b, a) / b))
     }
 
+    /// log I_x(a, b), where `complement` = 1 − x is passed exactly; finite where I_x
+    /// itself would underflow to 0.
+    ///
+    /// The same continued fraction as ``regularizedBeta(_:_:_:)``, in log space, on the side
+    /// of (a + 1) / (a + b + 2) where it converges fast; otherwise log(1 − I_{1−x}(b, a)).
+    public static func logRegularizedBeta(x: Double, complement y: Double, _ a: Double, _ b: Double) -> Double {
+        if x <= 0 { return -.infinity }
+        if y <= 0 { return 0 }
+        let front = a * log(x) + b * log(y) - logBeta(a, b)
+        if x < (a + 1) / (a + b + 2) {
+            return front + log(betaContinuedFraction(x, a, b) / a)
+        }
+        return log(-expm1(front + log(betaContinuedFraction(y, b, a) / b)))
+    }
+
     /// 1 − I_x(a, b) = I_{1−x}(b, a), without cancellation when I_x is near 1.
     public static func regularizedBetaComplement(_ x: Double, _ a: Double, _ b: Double) -> Double {
         regularizedBeta(1 - x, b, a)
@@ -108,7 +150,7 @@ public enum SpecialFunctions {
         if abs(d) < tiny { d = tiny }
         d = 1 / d
         var h = d
-        for m in 1..<10_000 {
+        for m in 1..<100_000 {
             let m = Double(m)
             let m2 = 2 * m
             var aa = m * (b - m) * x / ((qam + m2) * (a + m2))

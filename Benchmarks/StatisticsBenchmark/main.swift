@@ -1,0 +1,250 @@
+// Statistics benchmark: the Mann-Whitney U test on raw samples and on histogram buckets, timed
+// against scipy.stats.mannwhitneyu on the same data in the same run.
+//
+//   swift run -c release StatisticsBenchmark                           # 2 × 100,000 samples, 7 repeats
+//   swift run -c release StatisticsBenchmark --samples 5000 --repeats 3  # what CI runs
+//
+// Data: seeded log-normal latencies in milliseconds, rounded to 0.01 ms so that ties occur as
+// they do in real latency data; the histograms are the same samples in 50 log-spaced buckets
+// (Prometheus style). scipy has no histogram form, so it gets the expanded samples (bucket index
+// repeated count times): that is what a Python judge would have to do. Each figure is the
+// median of --repeats runs; scipy is timed inside Python around the call alone (perf_counter).
+import Foundation
+import Statistics
+
+struct Options {
+    var samples = 100_000
+    var repeats = 7
+    var buckets = 50
+
+    init(_ arguments: [String]) throws {
+        var iterator = arguments.dropFirst().makeIterator()
+        while let flag = iterator.next() {
+            guard let value = iterator.next().flatMap(Int.init), value > 0 else {
+                throw BenchmarkError("\(flag) needs a positive integer")
+            }
+            switch flag {
+            case "--samples": samples = value
+            case "--repeats": repeats = value
+            default: throw BenchmarkError("unknown flag \(flag); known: --samples N --repeats R")
+            }
+        }
+    }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): small, seedable, the same stream on every platform.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in (0, 1].
+    mutating func unit() -> Double { (Double(next() >> 11) + 1) / 9_007_199_254_740_992 }
+
+    /// Standard normal, Box-Muller.
+    mutating func normal() -> Double { (-2 * log(unit())).squareRoot() * cos(2 * Double.pi * unit()) }
+
+    /// A latency in ms: log-normal around `median`, rounded to 0.01 ms.
+    mutating func latency(median: Double, spread: Double) -> Double {
+        (median * exp(spread * normal()) * 100).rounded() / 100
+    }
+}
+
+/// Median wall time of `repeats` runs of `body`, each run timing `iterations` calls.
+func medianSeconds(repeats: Int, iterations: Int = 1, _ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    var times: [Double] = []
+    for _ in 0..<repeats {
+        let elapsed = try clock.measure {
+            for _ in 0..<iterations { try body() }
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        times.append(seconds / Double(iterations))
+    }
+    times.sort()
+    return times[times.count / 2]
+}
+
+/// Opaque to the optimizer, so timed calls are neither hoisted out of loops nor discarded.
+@_optimize(none) func identity<T>(_ value: T) -> T { value }
+@_optimize(none) func blackHole<T>(_ value: T) {}
+
+func format(_ seconds: Double) -> String {
+    if seconds >= 1 { return String(format: "%.3f s", seconds) }
+    if seconds >= 1e-3 { return String(format: "%.3f ms", seconds * 1e3) }
+    return String(format: "%.3f µs", seconds * 1e6)
+}
+
+func writeDoubles(_ values: [Double], to url: URL) throws {
+    try values.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: url)
+}
+
+/// What the Python side reports for one pair of samples.
+struct ScipyFigures {
+    let seconds: Double
+    let u: Double
+    let p: Double
+}
+
+/// Runs scipy's mannwhitneyu on each pair of files (raw little-endian float64) in one python3
+/// process; nil, with the reason printed, when python3 or scipy is missing.
+func timeScipy(pairs: [(URL, URL)], repeats: Int) -> [ScipyFigures]? {
+    let script = """
+        import json, statistics, sys, time
+        import numpy as np
+        from scipy.stats import mannwhitneyu
+        repeats = int(sys.argv[1])
+        results = []
+        for i in range(2, len(sys.argv), 2):
+            x = np.fromfile(sys.argv[i], dtype='<f8')
+            y = np.fromfile(sys.argv[i + 1], dtype='<f8')
+            result = mannwhitneyu(x, y, use_continuity=True, alternative='two-sided', method='asymptotic')
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                mannwhitneyu(x, y, use_continuity=True, alternative='two-sided', method='asymptotic')
+                times.append(time.perf_counter() - start)
+            results.append({"seconds": statistics.median(times), "u": float(result.statistic),
+                            "p": float(result.pvalue)})
+        print(json.dumps(results))
+        """
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", "-c", script, String(repeats)] + pairs.flatMap { [$0.0.path, $0.1.path] }
+    let output = Pipe()
+    let errors = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    do {
+        try process.run()
+    } catch {
+        print("scipy: cannot start python3 (\(error)); skipping the comparison")
+        return nil
+    }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    guard process.terminationStatus == 0,
+          let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Double]] else {
+        print("scipy: python3 failed (status \(process.terminationStatus)); skipping the comparison")
+        if !errorText.isEmpty { print(errorText.split(separator: "\n").suffix(3).joined(separator: "\n")) }
+        return nil
+    }
+    return rows.map { ScipyFigures(seconds: $0["seconds"] ?? .nan, u: $0["u"] ?? .nan, p: $0["p"] ?? .nan) }
+}
+
+func run() throws {
+    let options = try Options(CommandLine.arguments)
+    var generator = SplitMix64(state: 0x51_1CE5)
+    // Control around 120 ms; the canary 2 % slower, with a slightly wider spread.
+    let control = (0..<options.samples).map { _ in generator.latency(median: 120, spread: 0.45) }
+    let canary = (0..<options.samples).map { _ in generator.latency(median: 122.4, spread: 0.47) }
+
+    // 50 log-spaced buckets from 1 ms to 10 s; the last one is open-ended (+Inf).
+    let bounds = (0..<(options.buckets - 1)).map { 1.0 * pow(10_000.0, Double($0) / Double(options.buckets - 2)) }
+    func histogram(_ values: [Double]) -> [Int] {
+        var counts = Array(repeating: 0, count: options.buckets)
+        for value in values {
+            var lo = 0
+            var hi = bounds.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if value <= bounds[mid] { hi = mid } else { lo = mid + 1 }
+            }
+            counts[lo] += 1
+        }
+        return counts
+    }
+    let canaryCounts = histogram(canary)
+    let controlCounts = histogram(control)
+    func expand(_ counts: [Int]) -> [Double] {
+        counts.enumerated().flatMap { Array(repeating: Double($0.offset), count: $0.element) }
+    }
+
+    print("Statistics benchmark: Mann-Whitney U, two-sided, continuity-corrected, asymptotic")
+    print("samples: 2 × \(options.samples); histograms: 2 × \(options.buckets) buckets; repeats: \(options.repeats)")
+
+    let sampleResult = try MannWhitney.test(canary, control)
+    let sampleSeconds = try medianSeconds(repeats: options.repeats) {
+        blackHole(try MannWhitney.test(identity(canary), identity(control)))
+    }
+    let histogramResult = try MannWhitney.test(histogramCounts: canaryCounts, controlCounts)
+    let histogramSeconds = try medianSeconds(repeats: options.repeats, iterations: 1000) {
+        blackHole(try MannWhitney.test(histogramCounts: identity(canaryCounts), identity(controlCounts)))
+    }
+
+    // One look of a sequential test: what the controller pays per metric per check.
+    var normalTest = try NormalMixtureSPRT(tau2: 0.01)
+    var look = 0.0
+    let normalUpdateSeconds = try medianSeconds(repeats: options.repeats, iterations: 100_000) {
+        look += 1
+        try normalTest.update(difference: identity(0.01), variance: 2 / look)
+    }
+    var poissonTest = try PoissonRatioTest(canaryShare: 0.5)
+    let poissonUpdateSeconds = try medianSeconds(repeats: options.repeats, iterations: 100_000) {
+        try poissonTest.update(canaryEvents: identity(1), baselineEvents: identity(1))
+    }
+
+    let directory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("sluice-statistics-benchmark-\(ProcessInfo.processInfo.processIdentifier)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let files = ["canary", "control", "canary-buckets", "control-buckets"].map {
+        directory.appendingPathComponent($0 + ".f64")
+    }
+    try writeDoubles(canary, to: files[0])
+    try writeDoubles(control, to: files[1])
+    try writeDoubles(expand(canaryCounts), to: files[2])
+    try writeDoubles(expand(controlCounts), to: files[3])
+    let scipy = timeScipy(pairs: [(files[0], files[1]), (files[2], files[3])], repeats: options.repeats)
+
+    print("")
+    print("case".padding(toLength: 26, withPad: " ", startingAt: 0)
+        + "Sluice".padding(toLength: 14, withPad: " ", startingAt: 0)
+        + "scipy".padding(toLength: 14, withPad: " ", startingAt: 0)
+        + "scipy/Sluice  agreement (U, p)")
+    let rows: [(String, Double, MannWhitney.Result)] = [
+        ("raw samples", sampleSeconds, sampleResult),
+        ("histogram buckets", histogramSeconds, histogramResult),
+    ]
+    for (index, (name, seconds, result)) in rows.enumerated() {
+        var line = name.padding(toLength: 26, withPad: " ", startingAt: 0)
+            + format(seconds).padding(toLength: 14, withPad: " ", startingAt: 0)
+        if let figures = scipy?[index] {
+            let uError = abs(result.u - figures.u) / max(abs(figures.u), 1)
+            let pError = figures.p == 0 ? abs(result.pValue) : abs(result.pValue - figures.p) / figures.p
+            line += format(figures.seconds).padding(toLength: 14, withPad: " ", startingAt: 0)
+                + String(format: "%9.1f×     ", figures.seconds / seconds)
+                + String(format: "%.1e, %.1e", uError, pError)
+        } else {
+            line += "—"
+        }
+        print(line)
+    }
+    print("")
+    print(String(format: "raw samples: U = %.1f, z = %.4f, p = %.6g, effect size %.4f",
+                 sampleResult.u, sampleResult.z, sampleResult.pValue, sampleResult.effectSize))
+    print(String(format: "histograms:  U = %.1f, z = %.4f, p = %.6g, effect size %.4f",
+                 histogramResult.u, histogramResult.z, histogramResult.pValue, histogramResult.effectSize))
+    print("sequential update (one look): normal mixture SPRT \(format(normalUpdateSeconds)), "
+          + "Poisson two-arm Bayes factor \(format(poissonUpdateSeconds)); state \(MemoryLayout<NormalMixtureSPRT>.size) "
+          + "and \(MemoryLayout<PoissonRatioTest>.size) bytes")
+}
+
+do {
+    try run()
+} catch {
+    FileHandle.standardError.write(Data("StatisticsBenchmark: \(error)\n".utf8))
+    exit(1)
+}
