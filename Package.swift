@@ -40,6 +40,12 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The local cluster: an API server with kube-apiserver's semantics (store, watch,
+        // patches, server-side apply), workloads and traffic. The HTTP front is still to come.
+        .target(
+            name: "KubeSim",
+            dependencies: ["KubeClient"]
+        ),
         // The operator CLI's commands; the `rollout` executable is a thin main.
         .target(
             name: "RolloutCLI",
@@ -64,6 +70,7 @@ let package = Package(
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "TestSupport"]),
     ]
