@@ -44,7 +44,8 @@ let package = Package(
         // patches, server-side apply), workloads and traffic. The HTTP front is still to come.
         .target(
             name: "KubeSim",
-            dependencies: ["KubeClient"]
+            dependencies: ["KubeClient", .product(name: "Yams", package: "Yams")],
+            exclude: ["Server", "Workloads"]
         ),
         // The operator CLI's commands; the `rollout` executable is a thin main.
         .target(
@@ -70,7 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
-        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient"]),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient"], exclude: ["Server", "Workloads"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "TestSupport"]),
     ]
