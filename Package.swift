@@ -45,7 +45,7 @@ let package = Package(
         .target(
             name: "KubeSim",
             dependencies: ["KubeClient", .product(name: "Yams", package: "Yams")],
-            exclude: ["Server", "Workloads"]
+            exclude: ["Server"]
         ),
         // The operator CLI's commands; the `rollout` executable is a thin main.
         .target(
@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
-        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient"], exclude: ["Server", "Workloads"]),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient"], exclude: ["Server"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "TestSupport"]),
     ]
