@@ -58,8 +58,7 @@ public final class CurlEngine: Sendable {
             try await withCheckedThrowingContinuation { continuation in
                 let (stream, bodyContinuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
                 let transfer = CurlTransfer(
-                    request: request,
-                    sink: .streaming(head: continuation, body: bodyContinuation, stream: stream))
+                    request: request, sink: .streaming(head: continuation, body: bodyContinuation), body: stream)
                 bodyContinuation.onTermination = { termination in
                     if case .cancelled = termination { loop.send(.cancel(transfer)) }
                 }

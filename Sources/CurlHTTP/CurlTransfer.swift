@@ -14,8 +14,7 @@ final class CurlTransfer: @unchecked Sendable {
         /// The head once the first body byte (or the end) arrives, then the body as chunks.
         case streaming(
             head: CheckedContinuation<HTTPStreamingResponse, any Error>,
-            body: AsyncThrowingStream<[UInt8], any Error>.Continuation,
-            stream: AsyncThrowingStream<[UInt8], any Error>
+            body: AsyncThrowingStream<[UInt8], any Error>.Continuation
         )
     }
 
@@ -33,9 +32,15 @@ final class CurlTransfer: @unchecked Sendable {
     /// Set once the sink has been resumed or finished; later events are ignored.
     private(set) var finished = false
 
-    init(request: HTTPRequest, sink: Sink) {
+    /// The body stream, until the head hands it to the caller. Not kept afterwards: holding
+    /// it would keep the stream alive after the caller drops it, and the transfer would
+    /// never learn that nobody reads any more.
+    private var undeliveredBody: AsyncThrowingStream<[UInt8], any Error>?
+
+    init(request: HTTPRequest, sink: Sink, body: AsyncThrowingStream<[UInt8], any Error>? = nil) {
         self.request = request
         self.sink = sink
+        self.undeliveredBody = body
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     }
@@ -146,10 +151,8 @@ final class CurlTransfer: @unchecked Sendable {
         } else if line.isEmpty {
             // The end of a head. A final (non-1xx) head goes to a streaming caller now, so a
             // watch with nothing to say yet is open, not pending.
-            if case .streaming(let head, _, let stream) = sink, !headDelivered, let easy,
-               info(easy, CURLINFO_RESPONSE_CODE) >= 200 {
-                headDelivered = true
-                head.resume(returning: HTTPStreamingResponse(head: currentHead(), body: stream))
+            if case .streaming = sink, let easy, info(easy, CURLINFO_RESPONSE_CODE) >= 200 {
+                deliverHead()
             }
         } else if let colon = line.firstIndex(of: ":") {
             let name = String(line[..<colon]).trimmingSpaces()
@@ -164,11 +167,8 @@ final class CurlTransfer: @unchecked Sendable {
         switch sink {
         case .buffered:
             body.append(contentsOf: chunk)
-        case .streaming(let head, let continuation, let stream):
-            if !headDelivered {
-                headDelivered = true
-                head.resume(returning: HTTPStreamingResponse(head: currentHead(), body: stream))
-            }
+        case .streaming(_, let continuation):
+            deliverHead()
             continuation.yield(Array(chunk))
         }
         return chunk.count
@@ -191,11 +191,8 @@ final class CurlTransfer: @unchecked Sendable {
         switch sink {
         case .buffered(let continuation):
             continuation.resume(returning: HTTPResponse(head: currentHead(), body: body))
-        case .streaming(let head, let continuation, let stream):
-            if !headDelivered {
-                headDelivered = true
-                head.resume(returning: HTTPStreamingResponse(head: currentHead(), body: stream))
-            }
+        case .streaming(_, let continuation):
+            deliverHead()
             continuation.finish()
         }
     }
@@ -207,7 +204,8 @@ final class CurlTransfer: @unchecked Sendable {
         switch sink {
         case .buffered(let continuation):
             continuation.resume(throwing: error)
-        case .streaming(let head, let continuation, _):
+        case .streaming(let head, let continuation):
+            undeliveredBody = nil
             if headDelivered {
                 continuation.finish(throwing: error)
             } else {
@@ -216,6 +214,14 @@ final class CurlTransfer: @unchecked Sendable {
                 continuation.finish(throwing: error)
             }
         }
+    }
+
+    /// Hands the head and the body stream to a streaming caller, once.
+    private func deliverHead() {
+        guard case .streaming(let head, _) = sink, !headDelivered, let body = undeliveredBody else { return }
+        headDelivered = true
+        undeliveredBody = nil
+        head.resume(returning: HTTPStreamingResponse(head: currentHead(), body: body))
     }
 
     private func currentHead() -> HTTPResponseHead {

@@ -229,3 +229,27 @@ struct RequestBodyTests {
         #expect(seen.body == "")
     }
 }
+
+@Suite("Abandoned streams")
+struct AbandonedStreamTests {
+    @Test func droppingAStreamClosesItsConnection() async throws {
+        let server = try FakeAPIServer()
+        try server.script("GET", "/watch", [.chunked(chunks: [("event\n", delay: 0)], hold: 120)])
+        let engine = CurlEngine()
+        do {
+            let response = try await engine.stream(HTTPRequest(url: server.baseURL + "/watch", timeouts: TransferTimeouts(total: nil)))
+            for try await _ in response.body {
+                #expect(TestNetwork.establishedConnections(toPort: server.port) == 1)
+                break
+            }
+        }
+        // Nobody reads any more: the transfer must end and its connection close, not wait
+        // for the server's 120 s.
+        var open = TestNetwork.establishedConnections(toPort: server.port)
+        for _ in 0..<100 where open > 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            open = TestNetwork.establishedConnections(toPort: server.port)
+        }
+        #expect(open == 0)
+    }
+}

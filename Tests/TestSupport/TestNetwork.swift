@@ -23,4 +23,18 @@ public enum TestNetwork {
     public static func processThreadCount() -> Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? 0
     }
+
+    /// TCP connections of this machine in state ESTABLISHED whose remote end is loopback
+    /// port `port` (from `/proc/net/tcp`): how many connections a client holds to a server.
+    public static func establishedConnections(toPort port: Int) -> Int {
+        // Read to EOF: procfs reports size 0, and a one-shot read can stop at the first page.
+        let data = FileHandle(forReadingAtPath: "/proc/net/tcp")?.readDataToEndOfFile() ?? Data()
+        let table = String(decoding: data, as: UTF8.self)
+        let wanted = String(format: "%04X", port)
+        return table.split(separator: "\n").dropFirst().filter { line in
+            let fields = line.split(separator: " ")
+            guard fields.count > 3 else { return false }
+            return fields[2].hasSuffix(":" + wanted) && fields[3] == "01"
+        }.count
+    }
 }
