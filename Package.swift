@@ -48,6 +48,7 @@ let package = Package(
             name: "KubeSim",
             dependencies: [
                 "KubeClient",
+                "Statistics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -77,7 +78,7 @@ let package = Package(
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
-        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient", "CurlHTTP"]),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient", "CurlHTTP", "Statistics"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "TestSupport"]),
     ]
