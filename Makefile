@@ -2,7 +2,7 @@
 SWIFT ?= swift
 JOBS ?= 2
 # nginx-light: a real HTTP/2 peer for the protocol tests and the benchmark.
-APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config nginx-light
+APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config nginx-light curl
 # Python packages the tests need: scipy writes the statistics reference vectors.
 PIP_PACKAGES := scipy==1.17.*
 BENCH_ARGS ?=

@@ -81,10 +81,48 @@ for context in wrong-ca stranger nothing-there; do
     fi
 done
 
+step "KubeSim, the local cluster: rollout sim (plain HTTP for now)"
+"$rollout" sim --write-kubeconfig "$work/kubesim.kubeconfig" > "$work/sim.out" 2>&1 &
+sim_pid=$!
+trap 'kill -INT $sim_pid 2>/dev/null; exec {server_in}>&- 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do grep -q serving "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
+cat "$work/sim.out"
+sim_server="$(sed -n 's/^KubeSim serving at \([^;]*\);.*/\1/p' "$work/sim.out")"
+sim_token="$(sed -n 's/^ *token: //p' "$work/kubesim.kubeconfig")"
+"$rollout" version --kubeconfig "$work/kubesim.kubeconfig"
+
+step "A Deployment and a Service, created through the API (curl)"
+api() { curl -sS -H "Authorization: Bearer $sim_token" -H "Content-Type: application/json" "$@"; }
+api -X POST "$sim_server/apis/apps/v1/namespaces/default/deployments" -o /dev/null -d '{
+  "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+  "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
+           "template": {"metadata": {"labels": {"app": "web"}},
+                        "spec": {"containers": [{"name": "web", "image": "web:1", "ports": [{"containerPort": 8080}]}]}}}}'
+api -X POST "$sim_server/api/v1/namespaces/default/services" -o /dev/null -d '{
+  "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+  "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}}'
+sleep 1
+echo "ReplicaSets, pods and endpoints made by KubeSim's controllers:"
+api "$sim_server/apis/apps/v1/namespaces/default/replicasets" | python3 -c '
+import json, sys
+for rs in json.load(sys.stdin)["items"]:
+    print("  replicaset", rs["metadata"]["name"], "ready", rs["status"].get("readyReplicas", 0), "of", rs["spec"]["replicas"])'
+api "$sim_server/api/v1/namespaces/default/pods?labelSelector=app%3Dweb" | python3 -c '
+import json, sys
+for pod in json.load(sys.stdin)["items"]:
+    ready = [c["status"] for c in pod["status"].get("conditions", []) if c["type"] == "Ready"]
+    print("  pod", pod["metadata"]["name"], pod["status"].get("podIP", "-"), "Ready=" + (ready[0] if ready else "?"))'
+api "$sim_server/api/v1/namespaces/default/endpoints/web" | python3 -c '
+import json, sys
+subsets = json.load(sys.stdin).get("subsets", [])
+print("  endpoints web:", ", ".join(a["ip"] for s in subsets for a in s.get("addresses", [])))'
+
 step "What this showed"
 cat <<'TEXT'
 The `rollout` CLI and its libcurl Kubernetes client: kubeconfig contexts, TLS verified
 against the kubeconfig's CA, bearer-token auth, and errors that name the server and the
-cause. KubeSim (the local cluster), the controller and a rollout walking its steps come
-in the next issues; `make demo` will then run a real canary rollout here.
+cause. Then KubeSim, the local cluster: an API server with kube-apiserver's semantics and
+simulated Deployments, ReplicaSets, pods and Endpoints. Not yet here: KubeSim over TLS,
+simulated user traffic scraped by Prometheus, and the controller walking a canary rollout
+— the next issues; `make demo` will then run a real canary rollout.
 TEXT

@@ -23,7 +23,12 @@ public final class TerminalOutput: Sendable {
     @TaskLocal public static var current: TerminalOutput = .standard
 
     public func out(_ line: String) {
-        if capturing { captured.withLock { $0.out += line + "\n" } } else { print(line) }
+        if capturing {
+            captured.withLock { $0.out += line + "\n" }
+        } else {
+            // Unbuffered, so a script reading a long-running command's output sees each line now.
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
     }
 
     public func err(_ line: String) {
