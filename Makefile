@@ -3,8 +3,9 @@ SWIFT ?= swift
 JOBS ?= 2
 # nginx-light: a real HTTP/2 peer for the protocol tests and the benchmark.
 APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config nginx-light curl
-# Python packages the tests need: scipy writes the statistics reference vectors.
-PIP_PACKAGES := scipy==1.17.*
+# Python packages the tests need: scipy writes the statistics reference vectors; the
+# official `kubernetes` client checks KubeSim (Tests/KubeSimConformance, pytest).
+PIP_PACKAGES := 'scipy==1.17.*' kubernetes pytest
 BENCH_ARGS ?=
 
 .PHONY: all build deps demo test bench clean reference-vectors
@@ -14,7 +15,7 @@ all: build
 ## deps: install the system packages the build and the tests need (idempotent).
 deps:
 	@./scripts/install-deps.sh $(APT_PACKAGES)
-	@python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "$(PIP_PACKAGES)"
+	@python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore $(PIP_PACKAGES)
 
 build: deps
 	$(SWIFT) build -j $(JOBS)
@@ -29,6 +30,7 @@ test: deps
 	@./scripts/reference-vectors/check.sh
 	$(SWIFT) build -j $(JOBS) --build-tests
 	$(SWIFT) test -j $(JOBS) --skip-build
+	ROLLOUT_BIN="$$($(SWIFT) build --show-bin-path)/rollout" python3 -m pytest -q Tests/KubeSimConformance
 
 ## reference-vectors: rewrite the committed statistics reference vectors from scipy.
 reference-vectors: deps
