@@ -17,6 +17,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // libcurl, with typed shims for its variadic setters.
@@ -43,13 +47,19 @@ let package = Package(
             ]
         ),
         // The local cluster: an API server with kube-apiserver's semantics (store, watch,
-        // patches, server-side apply) over HTTP, workloads and traffic.
+        // patches, server-side apply) over HTTPS, workloads and traffic.
         .target(
             name: "KubeSim",
             dependencies: [
                 "KubeClient",
                 "Statistics",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
             ]
@@ -73,6 +83,11 @@ let package = Package(
         ),
         // Loopback servers, test PKI and process helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["fakeapi.py"]),
+        .executableTarget(
+            name: "KubeSimBenchmark",
+            dependencies: ["KubeSim", "KubeClient"],
+            path: "Benchmarks/KubeSimBenchmark"
+        ),
         .executableTarget(
             name: "StatisticsBenchmark",
             dependencies: ["Statistics"],

@@ -81,7 +81,7 @@ for context in wrong-ca stranger nothing-there; do
     fi
 done
 
-step "KubeSim, the local cluster: rollout sim (plain HTTP for now)"
+step "KubeSim, the local cluster: rollout sim (HTTPS with a CA it generates)"
 "$rollout" sim --write-kubeconfig "$work/kubesim.kubeconfig" > "$work/sim.out" 2>&1 &
 sim_pid=$!
 trap 'kill -INT $sim_pid 2>/dev/null; exec {server_in}>&- 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -89,10 +89,11 @@ for _ in $(seq 1 100); do grep -q serving "$work/sim.out" 2>/dev/null && break; 
 cat "$work/sim.out"
 sim_server="$(sed -n 's/^KubeSim serving at \([^;]*\);.*/\1/p' "$work/sim.out")"
 sim_token="$(sed -n 's/^ *token: //p' "$work/kubesim.kubeconfig")"
+sed -n 's/^ *certificate-authority-data: //p' "$work/kubesim.kubeconfig" | base64 -d > "$work/kubesim-ca.pem"
 "$rollout" version --kubeconfig "$work/kubesim.kubeconfig"
 
 step "A Deployment and a Service, created through the API (curl)"
-api() { curl -sS -H "Authorization: Bearer $sim_token" -H "Content-Type: application/json" "$@"; }
+api() { curl -sS --cacert "$work/kubesim-ca.pem" -H "Authorization: Bearer $sim_token" -H "Content-Type: application/json" "$@"; }
 api -X POST "$sim_server/apis/apps/v1/namespaces/default/deployments" -o /dev/null -d '{
   "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
   "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
@@ -122,7 +123,7 @@ cat <<'TEXT'
 The `rollout` CLI and its libcurl Kubernetes client: kubeconfig contexts, TLS verified
 against the kubeconfig's CA, bearer-token auth, and errors that name the server and the
 cause. Then KubeSim, the local cluster: an API server with kube-apiserver's semantics and
-simulated Deployments, ReplicaSets, pods and Endpoints. Not yet here: KubeSim over TLS,
-simulated user traffic scraped by Prometheus, and the controller walking a canary rollout
-— the next issues; `make demo` will then run a real canary rollout.
+simulated Deployments, ReplicaSets, pods and Endpoints, over HTTPS that curl verifies
+against the CA in the kubeconfig KubeSim wrote. Not yet here: simulated user traffic
+scraped by Prometheus, and the controller walking a canary rollout — the next issues; `make demo` will then run a real canary rollout.
 TEXT

@@ -7,16 +7,14 @@ import ServiceLifecycle
 /// ticking in the background — what `rollout sim` runs and what tests start in-process.
 ///
 /// ```swift
-/// let cluster = SimulatedCluster(token: "t")
+/// let cluster = SimulatedCluster(token: "t", tls: try .generate())
 /// try await withThrowingTaskGroup(of: Void.self) { group in
 ///     group.addTask { try await cluster.run() }
 ///     let port = try await cluster.waitUntilServing()
-///     // ... talk to http://127.0.0.1:port ...
+///     // ... talk to https://127.0.0.1:port, trusting cluster.server.configuration.tls!.caPEM ...
 ///     group.cancelAll()
 /// }
 /// ```
-///
-/// Plain HTTP for now; TLS (issue 3) is still to come.
 public final class SimulatedCluster: Service, Sendable {
     public let store: ObjectStore
     public let server: KubeSimServer
@@ -25,11 +23,12 @@ public final class SimulatedCluster: Service, Sendable {
     public let tickInterval: Duration
     private let logger: Logger
 
-    public init(token: String?, port: Int = 0, tickInterval: Duration = .milliseconds(200),
+    /// `tls`: serve HTTPS with this certificate (nil: plain HTTP).
+    public init(token: String?, port: Int = 0, tls: ServingCertificate? = nil, tickInterval: Duration = .milliseconds(200),
                 pods: PodLifecycleController? = nil, logger: Logger = Logger(label: "kubesim")) {
         let store = ObjectStore()
         self.store = store
-        self.server = KubeSimServer(store: store, configuration: .init(port: port, token: token))
+        self.server = KubeSimServer(store: store, configuration: .init(port: port, token: token, tls: tls))
         self.workloads = WorkloadSimulator(store: store, pods: pods)
         self.tickInterval = tickInterval
         self.logger = logger
@@ -40,19 +39,22 @@ public final class SimulatedCluster: Service, Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.server.run() }
             group.addTask { await cancelWhenGracefulShutdown { await self.reconcileUntilCancelled() } }
-            try await group.next()
-            group.cancelAll()
+            // Both end on graceful shutdown; the server's own shutdown ends its watches first.
+            // If the server fails (its port is taken), leaving the group cancels the rest.
+            try await group.waitForAll()
         }
+    }
+
+    /// Runs the cluster for the length of `body`, which gets the API server's port; then shuts
+    /// it down gracefully and waits for it.
+    public func serving<T: Sendable>(timeout: Duration = .seconds(10),
+                                     _ body: (Int) async throws -> T) async throws -> T {
+        try await withService(self, logger: logger, ready: { try await self.waitUntilServing(timeout: timeout) }, body)
     }
 
     /// The server's port, once it listens (polls for up to `timeout`).
     public func waitUntilServing(timeout: Duration = .seconds(10)) async throws -> Int {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let port = server.port { return port }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw KubeSimServer.ServerError.failedToStart("not listening after \(timeout)")
+        try await server.waitUntilListening(timeout: timeout)
     }
 
     /// One pass of every controller and of garbage collection.

@@ -7,28 +7,22 @@ import TestSupport
 
 @Suite("rollout against KubeSim")
 struct SimulatedClusterTests {
-    /// Runs `body` with a KubeSim cluster serving on a free port, then stops it.
+    /// Runs `body` with a KubeSim cluster serving HTTPS on a free port, then stops it.
     func withCluster(_ body: @Sendable (SimulatedCluster, String) async throws -> Void) async throws {
-        let cluster = SimulatedCluster(token: "sim-token", tickInterval: .milliseconds(50))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await cluster.run() }
-            let port = try await cluster.waitUntilServing()
-            do {
-                try await body(cluster, "http://127.0.0.1:\(port)")
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
+        let cluster = SimulatedCluster(token: "sim-token", tls: try ServingCertificate.generate(),
+                                       tickInterval: .milliseconds(50))
+        try await cluster.serving { port in
+            try await body(cluster, "https://127.0.0.1:\(port)")
         }
     }
 
     @Test func rolloutVersionWorksWithTheKubeconfigSimWrites() async throws {
-        try await withCluster { _, server in
+        try await withCluster { cluster, server in
+            let ca = cluster.server.configuration.tls?.caPEM
             let directory = try TemporaryDirectory()
             defer { directory.remove() }
             let path = directory.filePath("kubeconfig")
-            try SimCommand.writeKubeconfig(SimCommand.kubeconfig(server: server, token: "sim-token"), to: path)
+            try SimCommand.writeKubeconfig(SimCommand.kubeconfig(server: server, token: "sim-token", caPEM: ca), to: path)
             let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
             #expect(mode == 0o600)
 
@@ -37,7 +31,7 @@ struct SimulatedClusterTests {
             #expect(result.out.contains("Server Version: v1.31.0-kubesim"))
             #expect(result.out.contains("Server: \(server)"))
 
-            try SimCommand.writeKubeconfig(SimCommand.kubeconfig(server: server, token: "wrong"), to: path)
+            try SimCommand.writeKubeconfig(SimCommand.kubeconfig(server: server, token: "wrong", caPEM: ca), to: path)
             let rejected = await runRollout(["version", "--kubeconfig", path])
             #expect(rejected.exitCode == 1)
             #expect(rejected.err.contains("401 Unauthorized"))
@@ -45,9 +39,11 @@ struct SimulatedClusterTests {
     }
 
     @Test func aDeploymentBecomesReadyPodsBehindItsService() async throws {
-        try await withCluster { _, server in
+        try await withCluster { cluster, server in
             let client = KubernetesClient(configuration: ClientConfiguration(
-                server: server, credentials: Credentials(bearerToken: Secret("sim-token"))))
+                server: server,
+                tls: TLSConfiguration(certificateAuthority: cluster.server.configuration.tls.map { Array($0.caPEM.utf8) }),
+                credentials: Credentials(bearerToken: Secret("sim-token"))))
             let deployments = client.resources(DynamicObject.self, .deployments, namespace: "default")
             let labels: JSONValue = ["app": "web"]
             _ = try await deployments.create(DynamicObject([

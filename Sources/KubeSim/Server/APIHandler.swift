@@ -340,6 +340,8 @@ final class APIHandler: Sendable {
         do {
             return try KubeJSON.decode(JSONValue.self, from: bytes)
         } catch {
+            // Both parsers bound nesting themselves (JSON 512 levels, libyaml 1000), so a
+            // body of a million `[` is an error here, not a stack overflow.
             if mediaType.hasSuffix("yaml"), let value = YAMLBody.decode(bytes) { return value }
             throw APIError.badRequest("the request body is not valid JSON: \(Self.describe(error))")
         }

@@ -4,24 +4,25 @@ import KubeClient
 import Testing
 @testable import KubeSim
 
-/// Starts a server on an OS-chosen port with its own store, runs `body`, stops the server.
-private func withServer<T>(
+/// Serves HTTPS (a fresh generated certificate) on an OS-chosen port with its own store, runs
+/// `body` with a client that trusts the generated CA, stops the server.
+/// `plainHTTP` serves HTTP instead, for tests that speak to the socket themselves.
+private func withServer<T: Sendable>(
     store: ObjectStore = ObjectStore(historyCapacity: 1000, garbageCollection: .synchronous),
+    plainHTTP: Bool = false,
     _ body: (KubeSimServer, KubernetesClient, String) async throws -> T
 ) async throws -> T {
-    let server = KubeSimServer(store: store, configuration: .init(token: "t", bookmarkInterval: .milliseconds(300)))
-    let port = try await server.start()
-    let url = "http://127.0.0.1:\(port)"
-    let client = KubernetesClient(
-        configuration: ClientConfiguration(server: url, credentials: Credentials(bearerToken: Secret("t"))),
-        retryPolicy: .none)
-    do {
-        let result = try await body(server, client, url)
-        await server.stop()
-        return result
-    } catch {
-        await server.stop()
-        throw error
+    let certificate = plainHTTP ? nil : try ServingCertificate.generate()
+    let server = KubeSimServer(store: store, configuration: .init(token: "t", tls: certificate,
+                                                                  bookmarkInterval: .milliseconds(300)))
+    return try await server.serving { port in
+        let url = "\(plainHTTP ? "http" : "https")://127.0.0.1:\(port)"
+        let client = KubernetesClient(
+            configuration: ClientConfiguration(server: url,
+                                               tls: TLSConfiguration(certificateAuthority: certificate.map { Array($0.caPEM.utf8) }),
+                                               credentials: Credentials(bearerToken: Secret("t"))),
+            retryPolicy: .none)
+        return try await body(server, client, url)
     }
 }
 
@@ -54,7 +55,10 @@ private func raw(_ url: String, method: HTTPMethod = .get, token: String? = "t",
     var headers = HTTPHeaders()
     if let token { headers.add("Authorization", "Bearer \(token)") }
     if let contentType { headers.add("Content-Type", contentType) }
-    let response = try await CurlEngine().perform(HTTPRequest(method: method, url: url, headers: headers, body: body))
+    // Raw requests check API semantics; certificate verification is checked by the
+    // KubernetesClient in `withServer` and by `servesHTTPSWithItsGeneratedCertificate`.
+    let response = try await CurlEngine().perform(HTTPRequest(method: method, url: url, headers: headers, body: body,
+                                                              tls: TLSOptions(verifyPeer: false)))
     return (response.status, try? KubeJSON.decode(JSONValue.self, from: response.body))
 }
 
@@ -313,7 +317,7 @@ struct KubeSimServerTests {
     }
 
     @Test func clientHangUpEndsWatch() async throws {
-        try await withServer { server, client, _ in
+        try await withServer(plainHTTP: true) { server, client, _ in
             let configMaps = client.resources(DynamicObject.self, .configMaps, namespace: "default")
             _ = try await configMaps.create(configMap("seen"))
             let port = try #require(server.port)
@@ -352,31 +356,58 @@ struct KubeSimServerTests {
 
     @Test func portInUseFailsToStart() async throws {
         let first = KubeSimServer()
-        let port = try await first.start()
-        let second = KubeSimServer(configuration: .init(port: port))
-        await #expect(throws: (any Error).self) { try await second.start() }
-        #expect(second.port == nil)
-        await first.stop()
+        try await first.serving { port in
+            let second = KubeSimServer(configuration: .init(port: port))
+            await #expect(throws: (any Error).self) { try await second.serving { _ in } }
+            #expect(second.port == nil)
+        }
+        #expect(first.port == nil)
     }
 
-    @Test func stopEndsOpenWatches() async throws {
+    @Test func shutdownEndsOpenWatches() async throws {
         let server = KubeSimServer(configuration: .init(token: "t"))
-        let port = try await server.start()
-        let client = KubernetesClient(
-            configuration: ClientConfiguration(server: "http://127.0.0.1:\(port)", credentials: Credentials(bearerToken: Secret("t"))),
-            retryPolicy: .none)
-        let stream = client.resources(DynamicObject.self, .configMaps).watch(WatchOptions(allowWatchBookmarks: false, timeoutSeconds: 60))
-        let consumer = Task {
-            var count = 0
-            for try await _ in stream { count += 1 }
-            return count
+        let consumer = try await server.serving { port in
+            let client = KubernetesClient(
+                configuration: ClientConfiguration(server: "http://127.0.0.1:\(port)", credentials: Credentials(bearerToken: Secret("t"))),
+                retryPolicy: .none)
+            let stream = client.resources(DynamicObject.self, .configMaps).watch(WatchOptions(allowWatchBookmarks: false, timeoutSeconds: 60))
+            let consumer = Task {
+                var count = 0
+                for try await _ in stream { count += 1 }
+                return count
+            }
+            var waited = 0
+            while server.store.watcherCount == 0, waited < 100 {
+                try await Task.sleep(for: .milliseconds(50))
+                waited += 1
+            }
+            #expect(server.store.watcherCount == 1)
+            return consumer
         }
-        try await Task.sleep(for: .milliseconds(300))
-        let started = ContinuousClock.now
-        await server.stop()
-        _ = try? await consumer.value
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // `serving` returned: the 60-second watch was ended by the shutdown, not waited for.
         #expect(server.store.watcherCount == 0)
+        _ = try? await consumer.value
+    }
+
+    @Test func servesHTTPSWithItsGeneratedCertificate() async throws {
+        try await withServer { server, client, url in
+            #expect(url.hasPrefix("https://"))
+            #expect(server.url == url)
+            #expect(try await client.serverVersion().gitVersion == "v1.31.0-kubesim")
+            // Another CA is not trusted.
+            let stranger = try ServingCertificate.generate()
+            let untrusting = KubernetesClient(
+                configuration: ClientConfiguration(server: url, tls: TLSConfiguration(certificateAuthority: Array(stranger.caPEM.utf8)),
+                                                   credentials: Credentials(bearerToken: Secret("t"))),
+                retryPolicy: .none)
+            await #expect(throws: (any Error).self) { _ = try await untrusting.serverVersion() }
+            // kube-apiserver negotiates HTTP/2 by ALPN; so does KubeSim.
+            let response = try await CurlEngine().perform(HTTPRequest(
+                url: url + "/version", headers: ["Authorization": "Bearer t"],
+                tls: TLSOptions(trustedCertificatesPEM: Array(try #require(server.configuration.tls).caPEM.utf8))))
+            #expect(response.status == 200)
+            #expect(response.head.httpVersion == "2")
+        }
     }
 
     @Test func watchFromResourceVersion() async throws {
