@@ -64,6 +64,14 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The controller's runtime and reconciler: informers, work queue, leader election.
+        .target(
+            name: "Controller",
+            dependencies: [
+                "KubeClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The operator CLI's commands; the `rollout` executable is a thin main.
         .target(
             name: "RolloutCLI",
@@ -97,6 +105,7 @@ let package = Package(
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient", "CurlHTTP", "Statistics"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "KubeSim"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "KubeSim", "TestSupport"]),
     ]
 )

@@ -197,13 +197,7 @@ struct ExecPlugin: Sendable {
     }
 
     /// RFC 3339 with or without fractional seconds.
-    static func parseRFC3339(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
+    static func parseRFC3339(_ text: String) -> Date? { KubeTime.parse(text) }
 
     // MARK: - Process
 

@@ -41,16 +41,7 @@ extension JSONValue {
 }
 
 /// RFC 3339 with second precision in UTC, as kube writes timestamps.
-func rfc3339(_ date: Date) -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-    func pad(_ value: Int?, _ width: Int = 2) -> String {
-        let text = String(value ?? 0)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
-    return "\(pad(c.year, 4))-\(pad(c.month))-\(pad(c.day))T\(pad(c.hour)):\(pad(c.minute)):\(pad(c.second))Z"
-}
+func rfc3339(_ date: Date) -> String { KubeTime.format(date) }
 
 /// A list continuation: the snapshot version and the last key returned.
 struct ContinueToken: Hashable {
