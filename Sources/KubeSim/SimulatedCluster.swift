@@ -21,16 +21,24 @@ public final class SimulatedCluster: Service, Sendable {
     public let store: ObjectStore
     public let server: KubeSimServer
     public let workloads: WorkloadSimulator
+    /// The scenario's users and the workload metrics listener; nil without a scenario.
+    public let traffic: SimulatedTraffic?
     /// How often the workload controllers and the garbage collector run.
     public let tickInterval: Duration
     private let logger: Logger
 
+    /// - Parameters:
+    ///   - pods: pod readiness; by default the scenario's (`traffic`), else Ready at once.
+    ///   - traffic: a scenario to send traffic by, and where to serve the workloads' metrics.
     public init(token: String?, port: Int = 0, tickInterval: Duration = .milliseconds(200),
-                pods: PodLifecycleController? = nil, logger: Logger = Logger(label: "kubesim")) {
+                pods: PodLifecycleController? = nil, traffic: SimulatedTraffic.Options? = nil,
+                logger: Logger = Logger(label: "kubesim")) {
         let store = ObjectStore()
         self.store = store
         self.server = KubeSimServer(store: store, configuration: .init(port: port, token: token))
-        self.workloads = WorkloadSimulator(store: store, pods: pods)
+        let scenarioPods = traffic.map { SimulatedTraffic.podLifecycle(store: store, scenario: $0.scenario) }
+        self.workloads = WorkloadSimulator(store: store, pods: pods ?? scenarioPods)
+        self.traffic = traffic.map { SimulatedTraffic(store: store, options: $0, logger: logger) }
         self.tickInterval = tickInterval
         self.logger = logger
     }
@@ -40,6 +48,7 @@ public final class SimulatedCluster: Service, Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.server.run() }
             group.addTask { await cancelWhenGracefulShutdown { await self.reconcileUntilCancelled() } }
+            if let traffic = self.traffic { group.addTask { try await traffic.run() } }
             try await group.next()
             group.cancelAll()
         }
