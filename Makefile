@@ -2,7 +2,9 @@
 SWIFT ?= swift
 JOBS ?= 2
 # nginx-light: a real HTTP/2 peer for the protocol tests and the benchmark.
-APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config nginx-light curl
+# prometheus: the tests run /usr/bin/prometheus and /usr/bin/promtool themselves (own port,
+# temporary storage); whether the package's systemd service starts does not matter.
+APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config nginx-light curl prometheus
 # Python packages the tests need: scipy writes the statistics reference vectors; the
 # official `kubernetes` client checks KubeSim (Tests/KubeSimConformance, pytest).
 PIP_PACKAGES := 'scipy==1.17.*' kubernetes pytest

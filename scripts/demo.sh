@@ -81,12 +81,14 @@ for context in wrong-ca stranger nothing-there; do
     fi
 done
 
-step "KubeSim, the local cluster: rollout sim (HTTPS with a CA it generates)"
-"$rollout" sim --write-kubeconfig "$work/kubesim.kubeconfig" > "$work/sim.out" 2>&1 &
+step "KubeSim, the local cluster: rollout sim (HTTPS with a CA it generates), with simulated users"
+"$rollout" sim --write-kubeconfig "$work/kubesim.kubeconfig" \
+    --scenario "$here/manifests/examples/traffic-scenario.yaml" --seed 1 > "$work/sim.out" 2>&1 &
 sim_pid=$!
 trap 'kill -INT $sim_pid 2>/dev/null; exec {server_in}>&- 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do grep -q serving "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 100); do grep -q Ctrl-C "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
 cat "$work/sim.out"
+metrics_url="$(sed -n 's/^Workload metrics at \([^ ]*\) .*/\1/p' "$work/sim.out")"
 sim_server="$(sed -n 's/^KubeSim serving at \([^;]*\);.*/\1/p' "$work/sim.out")"
 sim_token="$(sed -n 's/^ *token: //p' "$work/kubesim.kubeconfig")"
 sed -n 's/^ *certificate-authority-data: //p' "$work/kubesim.kubeconfig" | base64 -d > "$work/kubesim-ca.pem"
@@ -118,12 +120,26 @@ import json, sys
 subsets = json.load(sys.stdin).get("subsets", [])
 print("  endpoints web:", ", ".join(a["ip"] for s in subsets for a in s.get("addresses", [])))'
 
+step "Simulated users at 50 req/s on Service web: the workload metrics (curl $metrics_url.json)"
+sleep 2
+curl -sS "$metrics_url.json" | python3 -c '
+import json, sys
+for s in json.load(sys.stdin)["series"]:
+    l = s["labels"]; h = s["http_request_duration_seconds"]
+    print("  pod %s version %s: requests %s, mean latency %.0f ms, conversions %d" % (
+        l["pod"], l["version"], s["http_requests_total"], 1000 * h["sum"] / max(h["count"], 1), s["conversions_total"]))'
+echo "and in Prometheus text format (curl $metrics_url):"
+curl -sS "$metrics_url" -o "$work/metrics.txt"
+grep -m 3 '^http_requests_total' "$work/metrics.txt" | sed 's/^/  /'
+
 step "What this showed"
 cat <<'TEXT'
 The `rollout` CLI and its libcurl Kubernetes client: kubeconfig contexts, TLS verified
 against the kubeconfig's CA, bearer-token auth, and errors that name the server and the
 cause. Then KubeSim, the local cluster: an API server with kube-apiserver's semantics and
 simulated Deployments, ReplicaSets, pods and Endpoints, over HTTPS that curl verifies
-against the CA in the kubeconfig KubeSim wrote. Not yet here: simulated user traffic
-scraped by Prometheus, and the controller walking a canary rollout — the next issues; `make demo` will then run a real canary rollout.
+against the CA in the kubeconfig KubeSim wrote; and simulated users whose requests the
+pods answer by the scenario file, counted on a Prometheus-format metrics endpoint.
+Not yet here: the controller walking a canary rollout — the next issue; `make demo` will
+then run a real canary rollout.
 TEXT

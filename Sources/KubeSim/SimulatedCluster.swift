@@ -19,17 +19,25 @@ public final class SimulatedCluster: Service, Sendable {
     public let store: ObjectStore
     public let server: KubeSimServer
     public let workloads: WorkloadSimulator
+    /// The scenario's users and the workload metrics listener; nil without a scenario.
+    public let traffic: SimulatedTraffic?
     /// How often the workload controllers and the garbage collector run.
     public let tickInterval: Duration
     private let logger: Logger
 
-    /// `tls`: serve HTTPS with this certificate (nil: plain HTTP).
+    /// - Parameters:
+    ///   - tls: serve HTTPS with this certificate (nil: plain HTTP).
+    ///   - pods: pod readiness; by default the scenario's (`traffic`), else Ready at once.
+    ///   - traffic: a scenario to send traffic by, and where to serve the workloads' metrics.
     public init(token: String?, port: Int = 0, tls: ServingCertificate? = nil, tickInterval: Duration = .milliseconds(200),
-                pods: PodLifecycleController? = nil, logger: Logger = Logger(label: "kubesim")) {
+                pods: PodLifecycleController? = nil, traffic: SimulatedTraffic.Options? = nil,
+                logger: Logger = Logger(label: "kubesim")) {
         let store = ObjectStore()
         self.store = store
         self.server = KubeSimServer(store: store, configuration: .init(port: port, token: token, tls: tls))
-        self.workloads = WorkloadSimulator(store: store, pods: pods)
+        let scenarioPods = traffic.map { SimulatedTraffic.podLifecycle(store: store, scenario: $0.scenario) }
+        self.workloads = WorkloadSimulator(store: store, pods: pods ?? scenarioPods)
+        self.traffic = traffic.map { SimulatedTraffic(store: store, options: $0, logger: logger) }
         self.tickInterval = tickInterval
         self.logger = logger
     }
@@ -39,21 +47,22 @@ public final class SimulatedCluster: Service, Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.server.run() }
             group.addTask { await cancelWhenGracefulShutdown { await self.reconcileUntilCancelled() } }
-            // Both end on graceful shutdown; the server's own shutdown ends its watches first.
-            // If the server fails (its port is taken), leaving the group cancels the rest.
+            if let traffic = self.traffic { group.addTask { try await traffic.run() } }
+            // All end on graceful shutdown; the server's own shutdown ends its watches first.
+            // If one fails (a port is taken), leaving the group cancels the rest.
             try await group.waitForAll()
         }
     }
 
     /// Runs the cluster for the length of `body`, which gets the API server's port; then shuts
     /// it down gracefully and waits for it.
-    public func serving<T: Sendable>(timeout: Duration = .seconds(10),
+    public func serving<T: Sendable>(timeout: Duration = .seconds(60),
                                      _ body: (Int) async throws -> T) async throws -> T {
         try await withService(self, logger: logger, ready: { try await self.waitUntilServing(timeout: timeout) }, body)
     }
 
     /// The server's port, once it listens (polls for up to `timeout`).
-    public func waitUntilServing(timeout: Duration = .seconds(10)) async throws -> Int {
+    public func waitUntilServing(timeout: Duration = .seconds(60)) async throws -> Int {
         try await server.waitUntilListening(timeout: timeout)
     }
 

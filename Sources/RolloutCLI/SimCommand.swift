@@ -28,15 +28,44 @@ public struct SimCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Serve plain HTTP instead of HTTPS.")
     public var plainHTTP = false
 
+    @Option(name: .long, help: "Scenario file (YAML): per-image behaviour and the entry points users send traffic to.")
+    public var scenario: String?
+
+    @Option(name: .long, help: "Port of the workload metrics listener, /metrics and /metrics.json (0 picks a free one; needs --scenario).")
+    public var metricsPort: Int = 0
+
+    @Option(name: .long, help: "Seed of the simulated traffic (default: a random one, printed).")
+    public var seed: UInt64?
+
     public init() {}
+
+    public func validate() throws {
+        if scenario == nil, metricsPort != 0 {
+            throw ValidationError("--metrics-port needs --scenario: without a scenario there is no traffic to measure")
+        }
+        if seed != nil, scenario == nil {
+            throw ValidationError("--seed needs --scenario: it seeds the scenario's traffic")
+        }
+    }
 
     public func run() async throws {
         let console = TerminalOutput.current
         let token = self.token ?? Self.randomToken()
         var logger = Logger(label: "kubesim", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .warning
+        var traffic: SimulatedTraffic.Options?
+        if let scenarioPath = scenario {
+            do {
+                traffic = SimulatedTraffic.Options(
+                    scenario: try Self.loadScenario(path: scenarioPath), seed: seed ?? UInt64.random(in: 0...UInt64(UInt32.max)),
+                    metricsPort: metricsPort)
+            } catch {
+                console.err("error: \(error)")
+                throw ExitCode(1)
+            }
+        }
         let certificate = plainHTTP ? nil : try ServingCertificate.generate()
-        let cluster = SimulatedCluster(token: token, port: port, tls: certificate, logger: logger)
+        let cluster = SimulatedCluster(token: token, port: port, tls: certificate, traffic: traffic, logger: logger)
         let services = ServiceGroup(services: [cluster], gracefulShutdownSignals: [.sigterm, .sigint],
                                     cancellationSignals: [], logger: logger)
         let kubeconfigPath = writeKubeconfig
@@ -51,9 +80,38 @@ public struct SimCommand: AsyncParsableCommand {
             } else {
                 console.out("KubeSim serving at \(server) (token given with --token, or use --write-kubeconfig)")
             }
+            if let traffic = cluster.traffic {
+                let metricsPort = try await traffic.metricsServer.waitUntilServing()
+                let entries = traffic.options.scenario.entryPoints.count
+                console.out("Workload metrics at http://\(traffic.options.metricsHost):\(metricsPort)/metrics (and /metrics.json); "
+                            + "\(entries) entry point\(entries == 1 ? "" : "s"), traffic seed \(traffic.options.seed)")
+            }
             console.out("Press Ctrl-C to stop.")
             try await group.waitForAll()
         }
+    }
+
+    /// Reads and parses a scenario file; errors name the file, line and field.
+    static func loadScenario(path: String) throws -> Scenario {
+        var isDirectory: ObjCBool = false
+        let reason: String?
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            reason = "no such file"
+        } else if isDirectory.boolValue {
+            reason = "it is a directory"
+        } else if !FileManager.default.isReadableFile(atPath: path) {
+            reason = "permission denied"
+        } else {
+            reason = nil
+        }
+        if let reason { throw ValidationError("cannot read the scenario file \(path): \(reason)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read the scenario file \(path)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("cannot read the scenario file \(path): not UTF-8 text")
+        }
+        return try Scenario.parse(yaml: text, file: path)
     }
 
     /// A kubeconfig with one context, `kubesim`, for `server` and `token`, trusting `caPEM`

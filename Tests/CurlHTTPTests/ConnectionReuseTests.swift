@@ -9,9 +9,9 @@ struct ConnectionReuseTests {
     let nginx: NginxServer
     let engine = CurlEngine()
 
-    init() throws {
-        pki = try TestPKI.shared()
-        nginx = try NginxServer(pki: pki, files: ["/api/v1/namespaces/default/configmaps/a": #"{"kind":"ConfigMap"}"#])
+    init() async throws {
+        pki = try await TestPKI.sharedOffloaded()
+        nginx = try await NginxServer.start(pki: pki, files: ["/api/v1/namespaces/default/configmaps/a": #"{"kind":"ConfigMap"}"#])
     }
 
     func get(_ port: Int) async throws -> HTTPResponse {

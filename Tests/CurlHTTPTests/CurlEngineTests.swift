@@ -8,7 +8,7 @@ struct CurlEngineTests {
     let engine = CurlEngine(userAgent: "sluice-test")
 
     @Test func getReturnsStatusHeadersAndBody() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/hello", [.json(#"{"hello":"world"}"#, headers: ["X-Test": "yes"])])
         let response = try await engine.perform(HTTPRequest(url: server.baseURL + "/hello?a=b", headers: ["Accept": "application/json"]))
         #expect(response.status == 200)
@@ -23,7 +23,7 @@ struct CurlEngineTests {
 
     @Test(arguments: [HTTPMethod.post, .put, .patch, .delete])
     func methodsSendTheirBodies(method: HTTPMethod) async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script(method.rawValue, "/thing", [.json(status: 201, "{}")])
         let body = Array(#"{"spec":{"replicas":3},"note":"héllo"}"#.utf8)
         let response = try await engine.perform(HTTPRequest(
@@ -36,7 +36,7 @@ struct CurlEngineTests {
     }
 
     @Test func errorStatusesAreResponsesNotErrors() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         let response = try await engine.perform(HTTPRequest(url: server.baseURL + "/missing"))
         #expect(response.status == 404)
         #expect(String(decoding: response.body, as: UTF8.self).contains("NotFound"))
@@ -60,8 +60,8 @@ struct CurlEngineTests {
     }
 
     @Test func trustedCertificateAuthorityIsVerified() async throws {
-        let pki = try TestPKI.shared()
-        let server = try FakeAPIServer(tls: pki)
+        let pki = try await TestPKI.sharedOffloaded()
+        let server = try await FakeAPIServer.start(tls: pki)
         try server.script("GET", "/version", [.json(#"{"gitVersion":"v1.31.0"}"#)])
         let ok = try await engine.perform(HTTPRequest(url: server.baseURL + "/version",
                                                       tls: TLSOptions(trustedCertificatesPEM: pki.caCertPEM)))
@@ -80,8 +80,8 @@ struct CurlEngineTests {
     }
 
     @Test func serverNameOverridesTheNameVerifiedButNotTheHostHeader() async throws {
-        let pki = try TestPKI.shared()
-        let server = try FakeAPIServer(tls: pki, alternateCertificate: true)
+        let pki = try await TestPKI.sharedOffloaded()
+        let server = try await FakeAPIServer.start(tls: pki, alternateCertificate: true)
         try server.script("GET", "/version", [.json("{}")])
         let mismatch = await #expect(throws: TransportError.self) {
             _ = try await engine.perform(HTTPRequest(url: server.baseURL + "/version",
@@ -97,8 +97,8 @@ struct CurlEngineTests {
     }
 
     @Test func clientCertificateIsPresentedFromMemory() async throws {
-        let pki = try TestPKI.shared()
-        let server = try FakeAPIServer(tls: pki, requireClientCA: true)
+        let pki = try await TestPKI.sharedOffloaded()
+        let server = try await FakeAPIServer.start(tls: pki, requireClientCA: true)
         try server.script("GET", "/whoami", [.json("{}")])
         let response = try await engine.perform(HTTPRequest(
             url: server.baseURL + "/whoami",
@@ -109,7 +109,7 @@ struct CurlEngineTests {
     }
 
     @Test func streamedChunksArriveWhileTheResponseIsOpen() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/stream", [.chunked(chunks: [("first\n", delay: 0), ("second\n", delay: 0.1)], hold: 120)])
         let started = ContinuousClock.now
         let response = try await engine.stream(HTTPRequest(url: server.baseURL + "/stream", timeouts: TransferTimeouts(total: nil)))
@@ -125,7 +125,7 @@ struct CurlEngineTests {
     }
 
     @Test func stalledStreamIsDetectedByTheLowSpeedLimit() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/stall", [.chunked(chunks: [("hello\n", delay: 0)], hold: 120)])
         let response = try await engine.stream(HTTPRequest(
             url: server.baseURL + "/stall",
@@ -139,7 +139,7 @@ struct CurlEngineTests {
     }
 
     @Test func connectionDroppedMidStreamIsAnError() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/drop", [.chunked(chunks: [("partial", delay: 0)], close: true)])
         let response = try await engine.stream(HTTPRequest(url: server.baseURL + "/drop"))
         let error = await #expect(throws: TransportError.self) {
@@ -149,7 +149,7 @@ struct CurlEngineTests {
     }
 
     @Test func cancellingTheTaskAbortsTheTransfer() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/slow", [FakeResponse.json("{}").delayed(120)])
         let engine = self.engine
         let url = server.baseURL + "/slow"
@@ -163,7 +163,7 @@ struct CurlEngineTests {
     }
 
     @Test func totalTimeoutEndsASlowRequest() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/slow", [FakeResponse.json("{}").delayed(30)])
         let error = await #expect(throws: TransportError.self) {
             _ = try await engine.perform(HTTPRequest(url: server.baseURL + "/slow",
@@ -174,7 +174,7 @@ struct CurlEngineTests {
     }
 
     @Test func manyConcurrentRequestsShareOneThread() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/item", [FakeResponse.json(#"{"ok":true}"#).delayed(1)])
         let threadsBefore = TestNetwork.processThreadCount()
         let engine = self.engine
@@ -205,7 +205,7 @@ struct CurlEngineTests {
 @Suite("Streaming heads")
 struct StreamingHeadTests {
     @Test func headArrivesBeforeAnyBodyByte() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         // Headers at once, then 30 s of nothing: a watch on a quiet collection.
         try server.script("GET", "/quiet", [.chunked(chunks: [("late\n", delay: 120)])])
         let engine = CurlEngine()
@@ -220,7 +220,7 @@ struct StreamingHeadTests {
 @Suite("Request bodies")
 struct RequestBodyTests {
     @Test func emptyBodyIsSentWithZeroLength() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("POST", "/empty", [.json("{}")])
         let response = try await CurlEngine().perform(HTTPRequest(method: .post, url: server.baseURL + "/empty", body: []))
         #expect(response.status == 200)
@@ -233,7 +233,7 @@ struct RequestBodyTests {
 @Suite("Abandoned streams")
 struct AbandonedStreamTests {
     @Test func droppingAStreamClosesItsConnection() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/watch", [.chunked(chunks: [("event\n", delay: 0)], hold: 120)])
         let engine = CurlEngine()
         do {

@@ -67,9 +67,9 @@ struct VersionCommandTests {
     let directory: TemporaryDirectory
     let kubeconfig: String
 
-    init() throws {
-        pki = try TestPKI.shared()
-        server = try FakeAPIServer(tls: pki, requireToken: token)
+    init() async throws {
+        pki = try await TestPKI.sharedOffloaded()
+        server = try await FakeAPIServer.start(tls: pki, requireToken: token)
         try server.script("GET", "/version", [.json(#"{"major":"1","minor":"31","gitVersion":"v1.31.2","gitCommit":"abc","platform":"linux/amd64","goVersion":"go1.22.8"}"#)])
         directory = try TemporaryDirectory()
         kubeconfig = try writeKubeconfig(in: directory, server: server, pki: pki, token: token)

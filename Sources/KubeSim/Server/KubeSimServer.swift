@@ -165,7 +165,7 @@ public final class KubeSimServer: Service {
 
     /// Runs the server for the length of `body`, which gets the bound port; then shuts it
     /// down gracefully (ending open watches) and waits for it to finish.
-    public func serving<T: Sendable>(timeout: Duration = .seconds(10),
+    public func serving<T: Sendable>(timeout: Duration = .seconds(60),
                                      _ body: (Int) async throws -> T) async throws -> T {
         var logger = Logger(label: "kubesim.server")
         logger.logLevel = configuration.logLevel
@@ -174,7 +174,7 @@ public final class KubeSimServer: Service {
     }
 
     /// The port once the server listens (polls for up to `timeout`).
-    public func waitUntilListening(timeout: Duration = .seconds(10)) async throws -> Int {
+    public func waitUntilListening(timeout: Duration = .seconds(60)) async throws -> Int {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let port { return port }

@@ -4,13 +4,30 @@ import Yams
 
 /// YAML request bodies (`application/yaml`, an `application/apply-patch+yaml` body that is
 /// not JSON) as JSON values. Only the first document counts; anchors and aliases are not
-/// supported (nil). Scalars follow YAML 1.1's core schema as Yams resolves it, except that
-/// timestamps and binary stay strings.
+/// supported (nil), and a body that defines an anchor is refused before parsing, since the
+/// parser expands aliases and nine nested aliases of nine make half a million nodes.
+/// Scalars follow YAML 1.1's core schema as Yams resolves it, except that timestamps and
+/// binary stay strings.
 enum YAMLBody {
     static func decode(_ bytes: [UInt8]) -> JSONValue? {
-        guard let text = String(validating: bytes, as: UTF8.self),
+        guard !definesAnchor(bytes), let text = String(validating: bytes, as: UTF8.self),
               let node = try? Yams.compose(yaml: text) else { return nil }
         return convert(node)
+    }
+
+    /// An `&name` where YAML allows an anchor: at the start of a line or after a space or
+    /// `[ { , : -`. (A plain scalar such as `a &b` is refused too; nothing we serve needs it.)
+    static func definesAnchor(_ bytes: [UInt8]) -> Bool {
+        var previous: UInt8 = UInt8(ascii: "\n")
+        for (index, byte) in bytes.enumerated() {
+            defer { previous = byte }
+            guard byte == UInt8(ascii: "&"), index + 1 < bytes.count else { continue }
+            let next = bytes[index + 1]
+            let opensAnchor = [UInt8(ascii: "\n"), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "["),
+                               UInt8(ascii: "{"), UInt8(ascii: ","), UInt8(ascii: ":"), UInt8(ascii: "-")].contains(previous)
+            if opensAnchor, next != UInt8(ascii: " "), next != UInt8(ascii: "\n"), next != UInt8(ascii: "\t") { return true }
+        }
+        return false
     }
 
     static func convert(_ node: Node) -> JSONValue? {

@@ -69,6 +69,14 @@ public struct MetricsRegistry: Sendable, Equatable {
         series[labels] = entry
     }
 
+    /// Drops the series of pods that are gone (`namespace/name` not in `pods`), as their
+    /// metrics vanish with them in a real cluster.
+    public mutating func retainSeries(ofPods pods: Set<String>) {
+        let isLive = { (labels: SeriesLabels) in pods.contains(labels.namespace + "/" + labels.pod) }
+        guard !series.keys.allSatisfy(isLive) else { return }
+        series = series.filter { isLive($0.key) }
+    }
+
     /// Sum of requests over series passing `filter`.
     public func requests(where filter: (SeriesLabels) -> Bool = { _ in true }) -> Int {
         series.filter { filter($0.key) }.values.reduce(0) { $0 + $1.requests }

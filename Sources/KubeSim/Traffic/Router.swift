@@ -422,26 +422,35 @@ public enum Router {
     public static func pickPod(
         for target: BackendTarget, services: [JSONValue], pods: [JSONValue], using rng: inout some RandomNumberGenerator
     ) -> JSONValue? {
-        guard let service = services.first(where: { isNamed($0, target.service, target.namespace) }) else { return nil }
-        var selector: [String: String] = [:]
-        for (key, value) in service[path: "spec", "selector"]?.objectValue ?? [:] {
-            if let value = value.stringValue { selector[key] = value }
-        }
-        if selector.isEmpty { return nil }  // selector-less Services have no pods of their own
-        selector.merge(target.labels) { _, subset in subset }
+        guard let selector = podSelector(for: target, services: services) else { return nil }
         return pickPod(namespace: target.namespace, selector: selector, pods: pods, using: &rng)
     }
 
     public static func pickPod(
         namespace: String, selector: [String: String], pods: [JSONValue], using rng: inout some RandomNumberGenerator
     ) -> JSONValue? {
-        let ready = pods.filter { pod in
-            guard inNamespace(pod, namespace), isReady(pod) else { return false }
-            let labels = pod[path: "metadata", "labels"]?.objectValue ?? [:]
-            return selector.allSatisfy { labels[$0.key]?.stringValue == $0.value }
-        }
+        let ready = pods.filter { isReady($0) && podMatches($0, namespace: namespace, selector: selector) }
         guard !ready.isEmpty else { return nil }
         return ready[Int.random(in: 0..<ready.count, using: &rng)]
+    }
+
+    /// The labels pods behind `target` carry: the Service's selector plus the target's
+    /// labels; nil when the Service is unknown or has no selector (no pods of its own).
+    static func podSelector(for target: BackendTarget, services: [JSONValue]) -> [String: String]? {
+        guard let service = services.first(where: { isNamed($0, target.service, target.namespace) }) else { return nil }
+        var selector: [String: String] = [:]
+        for (key, value) in service[path: "spec", "selector"]?.objectValue ?? [:] {
+            if let value = value.stringValue { selector[key] = value }
+        }
+        if selector.isEmpty { return nil }
+        selector.merge(target.labels) { _, subset in subset }
+        return selector
+    }
+
+    static func podMatches(_ pod: JSONValue, namespace: String, selector: [String: String]) -> Bool {
+        guard inNamespace(pod, namespace) else { return false }
+        let labels = pod[path: "metadata", "labels"]?.objectValue ?? [:]
+        return selector.allSatisfy { labels[$0.key]?.stringValue == $0.value }
     }
 
     /// Ready condition True and not being deleted.

@@ -168,11 +168,17 @@ public struct Scenario: Sendable, Equatable {
     /// The scenario for `image`: exact match, then the reference without its registry/path
     /// (`registry.example/team/web:2` → `web:2`), then `defaults`.
     public func image(_ image: String) -> ImageScenario {
+        namedImage(image) ?? defaults
+    }
+
+    /// The scenario the file gives `image` itself (exact, or without registry/path); nil when
+    /// only `defaults` applies.
+    public func namedImage(_ image: String) -> ImageScenario? {
         if let found = images[image] { return found }
         if let slash = image.lastIndex(of: "/"), let found = images[String(image[image.index(after: slash)...])] {
             return found
         }
-        return defaults
+        return nil
     }
 
     public func behaviour(image: String, elapsed: Double, requests: Int) -> VersionBehaviour {

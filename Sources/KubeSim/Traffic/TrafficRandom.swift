@@ -20,6 +20,39 @@ extension RandomNumberGenerator {
         return (-2 * Foundation.log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 
+    /// A Poisson(`mean`) count: Knuth's product of uniforms for small means, Hörmann's
+    /// transformed rejection (PTRS, 1993) from 10 up, so large rates cost O(1) draws.
+    mutating func poisson(_ mean: Double) -> Int {
+        guard mean > 0, mean.isFinite else { return 0 }
+        if mean < 10 {
+            let limit = Foundation.exp(-mean)
+            var count = 0
+            var product = unitInterval()
+            while product > limit {
+                count += 1
+                product *= unitInterval()
+            }
+            return count
+        }
+        let root = mean.squareRoot(), logMean = Foundation.log(mean)
+        let b = 0.931 + 2.53 * root
+        let a = -0.059 + 0.02483 * b
+        let inverseAlpha = 1.1239 + 1.1328 / (b - 3.4)
+        let vr = 0.9277 - 3.6224 / (b - 2)
+        while true {
+            let u = unitInterval() - 0.5
+            let v = unitInterval()
+            let us = 0.5 - abs(u)
+            let k = ((2 * a / us + b) * u + mean + 0.43).rounded(.down)
+            if us >= 0.07, v <= vr { return Int(k) }
+            if k < 0 || (us < 0.013 && v > us) { continue }
+            if Foundation.log(v) + Foundation.log(inverseAlpha) - Foundation.log(a / (us * us) + b)
+                <= -mean + k * logMean - Foundation.lgamma(k + 1) {
+                return Int(k)
+            }
+        }
+    }
+
     /// Index chosen with probability proportional to `weights`; nil when all weights are zero.
     mutating func weightedIndex(_ weights: [Double]) -> Int? {
         let total = weights.reduce(0) { $0 + max($1, 0) }

@@ -75,20 +75,36 @@ public struct TrafficSimulator: Sendable {
     public mutating func serve(
         entry: EntryPoint, request: TrafficRequest, objects: RouterObjects, pods: [JSONValue], time: Double
     ) -> ServedRequest {
+        serve(entry: entry, request: request, objects: objects, time: time) { target, rng in
+            Router.pickPod(for: target, services: objects.services, pods: pods, using: &rng)
+        }
+    }
+
+    /// As ``serve(entry:request:objects:pods:time:)`` over a snapshot, whose pods per backend
+    /// are looked up once.
+    public mutating func serve(
+        entry: EntryPoint, request: TrafficRequest, snapshot: inout TrafficSnapshot, time: Double
+    ) -> ServedRequest {
+        serve(entry: entry, request: request, objects: snapshot.objects, time: time) { target, rng in
+            snapshot.pickPod(for: target, using: &rng)
+        }
+    }
+
+    private mutating func serve(
+        entry: EntryPoint, request: TrafficRequest, objects: RouterObjects, time: Double,
+        pickPod: (BackendTarget, inout SeededRandom) -> JSONValue?
+    ) -> ServedRequest {
         var served = ServedRequest(decision: nil, primary: nil, primaryPod: nil, mirrored: [])
         guard let decision = Router.route(entry: entry, request: request, objects: objects, using: &rng) else { return served }
         served.decision = decision
-        if let primary = decision.primary,
-            let pod = Router.pickPod(for: primary, services: objects.services, pods: pods, using: &rng),
+        if let primary = decision.primary, let pod = pickPod(primary, &rng),
             let simulated = Self.request(pod: pod, target: primary, mirrored: false, time: time)
         {
             served.primaryPod = simulated.labels.pod
             served.primary = simulate(request: simulated)
         }
         for mirror in decision.mirrors {
-            if let pod = Router.pickPod(for: mirror, services: objects.services, pods: pods, using: &rng),
-                let simulated = Self.request(pod: pod, target: mirror, mirrored: true, time: time)
-            {
+            if let pod = pickPod(mirror, &rng), let simulated = Self.request(pod: pod, target: mirror, mirrored: true, time: time) {
                 served.mirrored.append(simulate(request: simulated))
             }
         }

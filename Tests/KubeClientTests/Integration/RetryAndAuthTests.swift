@@ -8,7 +8,7 @@ import TestSupport
 @Suite("Retries, authentication and TLS")
 struct RetryAndAuthTests {
     @Test func tooManyRequestsIsRetriedAfterRetryAfter() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/version", [
             .status(code: 429, reason: "TooManyRequests", message: "slow down", headers: ["Retry-After": "1"]),
             .json(#"{"gitVersion":"v1.31.0"}"#),
@@ -21,7 +21,7 @@ struct RetryAndAuthTests {
     }
 
     @Test func tooManyRequestsIsRetriedEvenForCreate() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("POST", "/api/v1/namespaces/default/configmaps", [
             .status(code: 429, reason: "TooManyRequests", headers: ["Retry-After": "0"]),
             .json(status: 201, configMapJSON("x")),
@@ -31,7 +31,7 @@ struct RetryAndAuthTests {
     }
 
     @Test func serverErrorsAreRetriedForIdempotentRequestsOnly() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/api/v1/namespaces/default/configmaps/x", [
             .status(code: 503, reason: "ServiceUnavailable"), .json(configMapJSON("x")),
         ])
@@ -47,7 +47,7 @@ struct RetryAndAuthTests {
     }
 
     @Test func jsonPatchIsNotRetriedAfterAServerError() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("PATCH", "/api/v1/namespaces/default/configmaps/x", [.status(code: 504, reason: "Timeout"), .json(configMapJSON("x"))])
         await #expect(throws: KubeClientError.self) {
             _ = try await makeClient(server).resources(ConfigMap.self, namespace: "default").patch("x", .json([.add("/data/z", "1")]))
@@ -68,8 +68,8 @@ struct RetryAndAuthTests {
     }
 
     @Test func wrongCertificateAuthorityIsAClearTLSError() async throws {
-        let pki = try TestPKI.shared()
-        let server = try FakeAPIServer(tls: pki)
+        let pki = try await TestPKI.sharedOffloaded()
+        let server = try await FakeAPIServer.start(tls: pki)
         let client = makeClient(server, tls: TLSConfiguration(certificateAuthority: pki.wrongCACertPEM))
         let error = await #expect(throws: KubeClientError.self) { _ = try await client.serverVersion() }
         guard case .transport(let transport, _) = error else { Issue.record("expected transport error"); return }
@@ -79,8 +79,8 @@ struct RetryAndAuthTests {
     }
 
     @Test func clientCertificateAuthenticates() async throws {
-        let pki = try TestPKI.shared()
-        let server = try FakeAPIServer(tls: pki, requireClientCA: true, requireToken: "unused")
+        let pki = try await TestPKI.sharedOffloaded()
+        let server = try await FakeAPIServer.start(tls: pki, requireClientCA: true, requireToken: "unused")
         try server.script("GET", "/version", [.json(#"{"gitVersion":"v1.31.0"}"#)])
         let client = makeClient(server, credentials: Credentials(
             clientCertificate: ClientCertificate(certificatePEM: pki.clientCertPEM, keyPEM: Secret(bytes: pki.clientKeyPEM))))
@@ -94,7 +94,7 @@ struct RetryAndAuthTests {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let tokenPath = try directory.write("token", "first-token\n")
-        let server = try FakeAPIServer(requireToken: "first-token")
+        let server = try await FakeAPIServer.start(requireToken: "first-token")
         try server.script("GET", "/version", [.json(#"{"gitVersion":"v1.31.0"}"#)])
         let client = makeClient(server, credentials: Credentials(bearerTokenFile: tokenPath))
         _ = try await client.serverVersion()
@@ -110,7 +110,7 @@ struct RetryAndAuthTests {
     }
 
     @Test func unauthorizedWithAStaticTokenIsReportedOnce() async throws {
-        let server = try FakeAPIServer(requireToken: "right")
+        let server = try await FakeAPIServer.start(requireToken: "right")
         let error = await #expect(throws: KubeClientError.self) {
             _ = try await makeClient(server, credentials: Credentials(bearerToken: Secret("wrong"))).serverVersion()
         }
@@ -121,7 +121,7 @@ struct RetryAndAuthTests {
     @Test func secretsNeverAppearInLogsOrErrors() async throws {
         let token = "super-secret-token-4f9a"
         let password = "pa55-w0rd-secret"
-        let server = try FakeAPIServer(requireToken: "something-else")
+        let server = try await FakeAPIServer.start(requireToken: "something-else")
         try server.script("GET", "/version", [.status(code: 429, reason: "TooManyRequests", headers: ["Retry-After": "0"])])
         let handler = CapturingLogHandler()
         let logger = Logger(label: "test") { _ in handler }

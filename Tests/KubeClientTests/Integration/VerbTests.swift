@@ -7,7 +7,7 @@ import TestSupport
 @Suite("Kubernetes verbs against a scripted server")
 struct VerbTests {
     @Test func getTypedObjectSendsTokenAndAccept() async throws {
-        let server = try FakeAPIServer(requireToken: "t0ken-abc")
+        let server = try await FakeAPIServer.start(requireToken: "t0ken-abc")
         try server.script("GET", "/api/v1/namespaces/default/configmaps/web", [.json(configMapJSON("web"))])
         let client = makeClient(server)
         let configMap = try await client.resources(ConfigMap.self, namespace: "default").get("web")
@@ -19,7 +19,7 @@ struct VerbTests {
     }
 
     @Test func customResourcesUseTheirGroupPath() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         let routes = ResourceType(group: "gateway.networking.k8s.io", version: "v1", plural: "httproutes", kind: "HTTPRoute")
         try server.script("GET", "/apis/gateway.networking.k8s.io/v1/namespaces/shop/httproutes/web",
                           [.json(#"{"apiVersion":"gateway.networking.k8s.io/v1","kind":"HTTPRoute","metadata":{"name":"web"},"spec":{"rules":[{"backendRefs":[{"name":"web-stable","weight":100}]}]}}"#)])
@@ -36,7 +36,7 @@ struct VerbTests {
     }
 
     @Test func namespacedObjectWithoutNamespaceIsACallerError() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         let error = await #expect(throws: KubeClientError.self) {
             _ = try await makeClient(server).resources(ConfigMap.self).get("web")
         }
@@ -45,7 +45,7 @@ struct VerbTests {
     }
 
     @Test func listPassesSelectorsAndFollowsContinueTokens() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/api/v1/namespaces/default/configmaps", [
             .json(#"{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"10","continue":"page-2 token"},"items":[\#(configMapJSON("a"))]}"#),
             .json(#"{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"10"},"items":[\#(configMapJSON("b")),\#(configMapJSON("c"))]}"#),
@@ -64,7 +64,7 @@ struct VerbTests {
     }
 
     @Test func expiredContinueTokenIsTheExpiredError() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/api/v1/namespaces/default/configmaps", [
             .json(#"{"metadata":{"continue":"old"},"items":[]}"#),
             .status(code: 410, reason: "Expired", message: "The provided continue parameter is too old"),
@@ -76,7 +76,7 @@ struct VerbTests {
     }
 
     @Test func createFillsKindAndAPIVersion() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("POST", "/api/v1/namespaces/default/configmaps", [.json(status: 201, configMapJSON("new"))])
         let created = try await makeClient(server).resources(ConfigMap.self, namespace: "default")
             .create(ConfigMap(name: "new", data: ["k": "v"]), fieldManager: "sluice")
@@ -91,7 +91,7 @@ struct VerbTests {
     }
 
     @Test func staleUpdateIsAConflictWithTheServersStatus() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("PUT", "/api/v1/namespaces/default/configmaps/web", [
             .json(status: 409, #"{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Operation cannot be fulfilled on configmaps \"web\": the object has been modified; please apply your changes to the latest version and try again","reason":"Conflict","details":{"name":"web","kind":"configmaps"},"code":409}"#),
         ])
@@ -109,7 +109,7 @@ struct VerbTests {
     }
 
     @Test func statusSubresourceIsAddressed() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         let rollouts = ResourceType(group: "sluice.dev", version: "v1alpha1", plural: "rollouts", kind: "Rollout")
         try server.script("PUT", "/apis/sluice.dev/v1alpha1/namespaces/ml/rollouts/fraud/status", [.json(#"{"metadata":{"name":"fraud"},"status":{"phase":"Healthy"}}"#)])
         let object = DynamicObject(["metadata": ["name": "fraud", "namespace": "ml"], "status": ["phase": "Healthy"]])
@@ -119,7 +119,7 @@ struct VerbTests {
     }
 
     @Test func deleteSendsPropagationPolicyAndPreconditions() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("DELETE", "/apis/apps/v1/namespaces/shop/replicasets/web-1", [.json(#"{"kind":"Status","status":"Success"}"#)])
         try await makeClient(server).resources(DynamicObject.self, .replicaSets, namespace: "shop")
             .delete("web-1", options: DeleteOptions(propagationPolicy: .foreground, preconditions: .init(uid: "u-1")))
@@ -136,7 +136,7 @@ struct VerbTests {
         (Patch.strategicMerge(["spec": ["replicas": 2]]), "application/strategic-merge-patch+json", #"{"spec":{"replicas":2}}"#),
     ])
     func patchKindsSendTheirContentType(patch: Patch, contentType: String, body: String) async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("PATCH", "/apis/apps/v1/namespaces/shop/deployments/web", [.json(#"{"metadata":{"name":"web"}}"#)])
         _ = try await makeClient(server).resources(DynamicObject.self, .deployments, namespace: "shop")
             .patch("web", patch, fieldManager: "sluice")
@@ -147,7 +147,7 @@ struct VerbTests {
     }
 
     @Test func serverSideApplySendsFieldManagerAndForce() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("PATCH", "/api/v1/namespaces/default/configmaps/web", [.json(configMapJSON("web"))])
         _ = try await makeClient(server).resources(ConfigMap.self, namespace: "default")
             .apply(ConfigMap(name: "web", data: ["k": "v"]), fieldManager: "sluice-controller", force: true)
@@ -160,7 +160,7 @@ struct VerbTests {
     }
 
     @Test func applyConflictIsReportedWithItsCauses() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("PATCH", "/api/v1/namespaces/default/configmaps/web", [
             .json(status: 409, #"{"kind":"Status","apiVersion":"v1","status":"Failure","message":"Apply failed with 1 conflict: conflict with \"kubectl\": .data.k","reason":"Conflict","details":{"causes":[{"reason":"FieldManagerConflict","message":"conflict with \"kubectl\"","field":".data.k"}]},"code":409}"#),
         ])
@@ -172,7 +172,7 @@ struct VerbTests {
     }
 
     @Test func scaleSubresource() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         let scale = #"{"kind":"Scale","apiVersion":"autoscaling/v1","metadata":{"name":"web"},"spec":{"replicas":4},"status":{"replicas":3,"selector":"app=web"}}"#
         try server.script("GET", "/apis/apps/v1/namespaces/shop/replicasets/web/scale", [.json(scale)])
         try server.script("PATCH", "/apis/apps/v1/namespaces/shop/replicasets/web/scale", [.json(scale)])
@@ -185,7 +185,7 @@ struct VerbTests {
     }
 
     @Test func discoveryTellsWhetherAResourceIsServed() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/apis/gateway.networking.k8s.io/v1", [.json(#"{"kind":"APIResourceList","groupVersion":"gateway.networking.k8s.io/v1","resources":[{"name":"httproutes","singularName":"httproute","namespaced":true,"kind":"HTTPRoute","verbs":["get","list","watch"]},{"name":"httproutes/status","singularName":"","namespaced":true,"kind":"HTTPRoute","verbs":["get"]}]}"#)])
         let client = makeClient(server)
         #expect(try await client.resourceExists(ResourceType(group: "gateway.networking.k8s.io", version: "v1", plural: "httproutes", kind: "HTTPRoute")))
@@ -194,7 +194,7 @@ struct VerbTests {
     }
 
     @Test func nonStatusErrorBodiesBecomeAStatus() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/version", [FakeResponse(status: 502, headers: ["Content-Type": "text/html"], body: "<html>Bad Gateway</html>")])
         let error = await #expect(throws: KubeClientError.self) {
             _ = try await makeClient(server, retry: .none).serverVersion()

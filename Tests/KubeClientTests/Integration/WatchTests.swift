@@ -9,7 +9,7 @@ struct WatchTests {
     static let path = "/api/v1/namespaces/default/configmaps"
 
     @Test func eventsDecodeAsBytesArriveEvenWhenChunksSplitLines() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         let added = #"{"type":"ADDED","object":\#(configMapJSON("a", resourceVersion: "11"))}"# + "\n"
         let modified = #"{"type":"MODIFIED","object":\#(configMapJSON("a", resourceVersion: "12", data: #"{"k":"v2"}"#))}"# + "\n"
         let bookmark = #"{"type":"BOOKMARK","object":{"kind":"ConfigMap","apiVersion":"v1","metadata":{"resourceVersion":"13"}}}"# + "\n"
@@ -41,7 +41,7 @@ struct WatchTests {
     }
 
     @Test func streamEndsWhenTheServerClosesTheWatch() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", Self.path, [.chunked(chunks: [(#"{"type":"ADDED","object":\#(configMapJSON("a"))}"# + "\n", delay: 0)])])
         var count = 0
         for try await _ in makeClient(server).resources(ConfigMap.self, namespace: "default").watch() { count += 1 }
@@ -49,7 +49,7 @@ struct WatchTests {
     }
 
     @Test func errorEventWith410IsExpired() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", Self.path, [.chunked(chunks: [
             (#"{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 5 (120)","reason":"Expired","code":410}}"# + "\n", delay: 0),
         ], hold: 30)])
@@ -62,7 +62,7 @@ struct WatchTests {
     }
 
     @Test func http410IsExpiredToo() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", Self.path, [.status(code: 410, reason: "Gone", message: "too old resource version")])
         let error = await #expect(throws: KubeClientError.self) {
             for try await _ in makeClient(server).resources(ConfigMap.self, namespace: "default").watch() {}
@@ -71,7 +71,7 @@ struct WatchTests {
     }
 
     @Test func stalledWatchIsDetected() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", Self.path, [.chunked(chunks: [(#"{"type":"ADDED","object":\#(configMapJSON("a"))}"# + "\n", delay: 0)], hold: 120)])
         let started = ContinuousClock.now
         var events = 0
@@ -86,7 +86,7 @@ struct WatchTests {
     }
 
     @Test func stoppingTheIterationClosesTheConnection() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", Self.path, [.chunked(chunks: [(#"{"type":"ADDED","object":\#(configMapJSON("a"))}"# + "\n", delay: 0)], hold: 60)])
         let client = makeClient(server)
         for try await _ in client.resources(ConfigMap.self, namespace: "default").watch() { break }
@@ -96,7 +96,7 @@ struct WatchTests {
     }
 
     @Test func watchAcrossAllNamespacesUsesTheClusterPath() async throws {
-        let server = try FakeAPIServer()
+        let server = try await FakeAPIServer.start()
         try server.script("GET", "/api/v1/configmaps", [.chunked(chunks: [])])
         for try await _ in makeClient(server).resources(ConfigMap.self).watch(WatchOptions(labelSelector: "app=web")) {}
         #expect(try server.requests().first?.queryItems["labelSelector"] == "app=web")

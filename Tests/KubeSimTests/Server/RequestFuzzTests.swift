@@ -11,7 +11,9 @@ import Testing
 /// strings and paths, mutated from a seed corpus by a seeded generator, straight into the
 /// API handler. Every answer must be a success or a 4xx `Status` whose code matches; never
 /// a 5xx, never a crash or a hang.
-@Suite("Request decoding under fuzzing")
+/// Serialized, and yielding between cases: the cooperative pool has as many threads as
+/// cores, and CPU-bound shards running side by side would starve other suites' servers.
+@Suite("Request decoding under fuzzing", .serialized)
 struct RequestFuzzTests {
     struct Case: Sendable {
         var method: HTTPRequest.Method
@@ -166,6 +168,7 @@ struct RequestFuzzTests {
             let response = await handler.respond(to: Self.request(fuzzed))
             outcomes[Int(response.status.code) / 100, default: 0] += 1
             if let problem = await Self.problem(in: response, for: fuzzed) { problems.append(problem) }
+            await Task.yield()
         }
         #expect(problems.isEmpty, "\(problems.prefix(5).joined(separator: "\n"))")
         // The corpus keeps reaching both the decoders' error paths and the store.
