@@ -31,12 +31,17 @@ public struct ClientTimeouts: Sendable, Hashable {
 /// Safe to share between tasks: every call is independent, and all of them share one
 /// libcurl engine (one thread, pooled connections, HTTP/2 where offered).
 public final class KubernetesClient: Sendable {
+    /// Told of every attempt: HTTP method, status code (nil when the transport failed) and
+    /// duration — client-go's `rest_client_requests_total` and latency, for metrics.
+    public typealias RequestObserver = @Sendable (_ method: String, _ code: Int?, _ duration: Duration) -> Void
+
     public let configuration: ClientConfiguration
     public let retryPolicy: RetryPolicy
     public let timeouts: ClientTimeouts
     let engine: CurlEngine
     let credentials: CredentialProvider
     let logger: Logger
+    let observer: RequestObserver?
 
     public init(
         configuration: ClientConfiguration,
@@ -44,7 +49,8 @@ public final class KubernetesClient: Sendable {
         retryPolicy: RetryPolicy = .default,
         timeouts: ClientTimeouts = ClientTimeouts(),
         userAgent: String = "sluice",
-        logger: Logger = Logger(label: "sluice.kubeclient")
+        logger: Logger = Logger(label: "sluice.kubeclient"),
+        observer: RequestObserver? = nil
     ) {
         self.configuration = configuration
         self.engine = engine ?? CurlEngine(userAgent: userAgent)
@@ -52,6 +58,7 @@ public final class KubernetesClient: Sendable {
         self.timeouts = timeouts
         self.credentials = CredentialProvider(configuration: configuration, logger: logger)
         self.logger = logger
+        self.observer = observer
     }
 
     /// Verbs on one resource type, for objects decoded as `Object`.
@@ -152,6 +159,7 @@ public final class KubernetesClient: Sendable {
             do {
                 let (head, errorBody, result) = try await perform(http)
                 let elapsed = ContinuousClock.now - started
+                observer?(request.method.rawValue, head.status, elapsed)
                 if head.isSuccess {
                     logger.debug("\(request.method) \(request.path) -> \(head.status) in \(elapsed.humanReadable)")
                     return result
@@ -176,6 +184,7 @@ public final class KubernetesClient: Sendable {
                 throw Self.error(for: status, httpStatus: head.status, request: request)
             } catch let error as TransportError {
                 if Task.isCancelled || error.kind == .cancelled { throw CancellationError() }
+                observer?(request.method.rawValue, nil, ContinuousClock.now - started)
                 if let delay = retryPolicy.decision(
                     method: request.method, idempotent: request.idempotent, status: nil, headers: nil,
                     error: error, attempt: attempt, unit: Double.random(in: 0...1))

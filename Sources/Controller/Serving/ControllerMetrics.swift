@@ -1,0 +1,56 @@
+import Prometheus
+
+/// The controller's metrics in Prometheus's format: reconcile duration, work-queue depth,
+/// API requests by method and code, rollouts by phase. Served on `/metrics`.
+public final class ControllerMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+
+    /// Reconcile latency buckets: 1 ms to 30 s.
+    static let buckets: [Duration] = [
+        .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+        .seconds(10), .seconds(30),
+    ]
+    static let phases = ["Progressing", "Paused", "Healthy", "Degraded", "Aborted", "InvalidSpec"]
+
+    private let queueDepth: Gauge
+
+    public init() {
+        queueDepth = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "sluice", metricName: "workqueue_depth", helpText: "Rollouts waiting to be reconciled."))
+    }
+
+    /// One reconcile of one Rollout: `result` is `success`, `error` or `requeue`.
+    public func reconciled(result: String, duration: Duration) {
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(namespace: "sluice", metricName: "reconcile_duration", unitName: "seconds",
+                                             helpText: "Time to reconcile one Rollout."),
+            labels: [("result", result)], buckets: Self.buckets
+        ).record(duration)
+    }
+
+    public func setQueueDepth(_ depth: Int) { queueDepth.set(Double(depth)) }
+
+    /// One API request attempt (a `KubernetesClient.RequestObserver`); `code` nil: no response.
+    public func apiRequest(method: String, code: Int?, duration: Duration) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "sluice", metricName: "api_requests", unitName: "total",
+                                             helpText: "Kubernetes API requests by HTTP method and status code."),
+            labels: [("method", method), ("code", code.map(String.init) ?? "<error>")]
+        ).increment()
+    }
+
+    /// How many Rollouts are in each phase now (phases not named are set to 0).
+    public func setRolloutsByPhase(_ counts: [String: Int]) {
+        for phase in Set(Self.phases).union(counts.keys) {
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(namespace: "sluice", metricName: "rollouts",
+                                                 helpText: "Rollouts by phase."),
+                labels: [("phase", phase)]
+            ).set(Double(counts[phase, default: 0]))
+        }
+    }
+
+    /// The exposition text.
+    public func text() -> String { registry.emitToString() }
+}
