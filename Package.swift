@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "CurlHTTP", targets: ["CurlHTTP"]),
         .library(name: "Statistics", targets: ["Statistics"]),
+        .library(name: "SluiceAPI", targets: ["SluiceAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,6 +43,15 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // Sluice's own kinds (Rollout, analysis) as Codable values: validation with field
+        // paths, and the CRDs generated from the same types.
+        .target(
+            name: "SluiceAPI",
+            dependencies: [
+                "KubeClient",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         // The local cluster: an API server with kube-apiserver's semantics (store, watch,
         // patches, server-side apply) over HTTP, workloads and traffic.
         .target(
@@ -60,6 +70,7 @@ let package = Package(
             dependencies: [
                 "KubeClient",
                 "KubeSim",
+                "SluiceAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,6 +93,7 @@ let package = Package(
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient", "CurlHTTP", "Statistics"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
+        .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI", "KubeClient"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "KubeSim", "TestSupport"]),
     ]
 )
