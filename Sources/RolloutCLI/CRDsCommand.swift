@@ -38,7 +38,7 @@ public struct CRDsCommand: ParsableCommand {
                 console.err("error: cannot write \(file.path): \(error.localizedDescription)")
                 throw ExitCode(1)
             }
-            console.out("wrote \(file.path)")
+            console.out("wrote \((outputDir as NSString).appendingPathComponent(crd.fileName))")
         }
     }
 }

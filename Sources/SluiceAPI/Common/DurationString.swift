@@ -86,6 +86,7 @@ public struct DurationString: Sendable, Hashable, Codable, CustomStringConvertib
 
 /// Why a duration string does not parse; its description is the validation message.
 public struct DurationParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What is wrong with the text.
     public enum Reason: Sendable, Hashable {
         case malformed, missingUnit, unknownUnit(String), negative, tooLarge
     }
