@@ -10,7 +10,7 @@ APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config nginx
 PIP_PACKAGES := 'scipy==1.17.*' kubernetes pytest
 BENCH_ARGS ?=
 
-.PHONY: all build deps demo test bench clean reference-vectors
+.PHONY: all build deps demo test bench clean reference-vectors crds
 
 all: build
 
@@ -37,6 +37,12 @@ test: deps
 ## reference-vectors: rewrite the committed statistics reference vectors from scipy.
 reference-vectors: deps
 	@for script in scripts/reference-vectors/*.py; do python3 "$$script" Tests/StatisticsTests/ReferenceVectors; done
+
+## crds: regenerate manifests/crds/ from the types in Sources/SluiceAPI (a test fails when
+## the committed files differ from what the types generate).
+crds: deps
+	$(SWIFT) build -j $(JOBS) --product rollout
+	"$$($(SWIFT) build --show-bin-path)/rollout" crds --output-dir manifests/crds
 
 ## bench: benchmarks (Benchmarks/), release build, full sizes by default.
 ## Smaller: make bench BENCH_ARGS="--gets 200 --idle 3" STATS_BENCH_ARGS="--samples 5000 --repeats 3" \

@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "KubeClient", targets: ["KubeClient"]),
         .library(name: "CurlHTTP", targets: ["CurlHTTP"]),
         .library(name: "Statistics", targets: ["Statistics"]),
+        .library(name: "SluiceAPI", targets: ["SluiceAPI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,6 +45,15 @@ let package = Package(
             dependencies: [
                 "CurlHTTP",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Sluice's own kinds (Rollout, analysis) as Codable values: validation with field
+        // paths, and the CRDs generated from the same types.
+        .target(
+            name: "SluiceAPI",
+            dependencies: [
+                "KubeClient",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -82,6 +92,7 @@ let package = Package(
             dependencies: [
                 "KubeClient",
                 "KubeSim",
+                "SluiceAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,6 +121,7 @@ let package = Package(
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient", "CurlHTTP", "Statistics", "TestSupport"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "KubeSim"]),
+        .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI", "KubeClient"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "KubeSim", "TestSupport"]),
     ]
 )
