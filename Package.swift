@@ -82,6 +82,8 @@ let package = Package(
             name: "Controller",
             dependencies: [
                 "KubeClient",
+                "SluiceAPI",
+                "RolloutCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

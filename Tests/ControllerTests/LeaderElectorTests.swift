@@ -30,9 +30,10 @@ struct LeaderElectorTests {
     static let timing = LeaderElector.Timing(leaseDuration: .seconds(2), renewDeadline: .milliseconds(1500),
                                              retryPeriod: .milliseconds(200))
 
-    func elector(_ client: KubernetesClient, _ identity: String) -> LeaderElector {
+    /// `crashes`: ending does not release the lease, as when the process dies.
+    func elector(_ client: KubernetesClient, _ identity: String, crashes: Bool = false) -> LeaderElector {
         LeaderElector(client: client, namespace: "default", leaseName: "sluice-controller", identity: identity,
-                      timing: Self.timing)
+                      timing: Self.timing, releaseOnCancel: !crashes)
     }
 
     /// `lead` for `identity`: records leadership until cancelled or until `until` returns true.
@@ -74,7 +75,7 @@ struct LeaderElectorTests {
             let record = Leadership()
             // a leads, then "crashes": cancelled without releasing the lease.
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { _ = try await self.elector(client, "a").run(self.lead("a", record)) }
+                group.addTask { _ = try await self.elector(client, "a", crashes: true).run(self.lead("a", record)) }
                 #expect(await eventually { record.current.withLock { $0 } == ["a"] })
                 group.cancelAll()
             }
@@ -88,6 +89,19 @@ struct LeaderElectorTests {
                 #expect(ContinuousClock.now - crashed >= .seconds(2))
                 group.cancelAll()
             }
+        }
+    }
+
+    @Test func cancellingTheLeaderReleasesTheLease() async throws {
+        try await withKubeSim { _, client in
+            let record = Leadership()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await self.elector(client, "a").run(self.lead("a", record)) }
+                #expect(await eventually { record.current.withLock { $0 } == ["a"] })
+                group.cancelAll()
+            }
+            let lease = try await client.resources(DynamicObject.self, .leases, namespace: "default").get("sluice-controller")
+            #expect(lease.json[path: "spec", "holderIdentity"] == "")
         }
     }
 

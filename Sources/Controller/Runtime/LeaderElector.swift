@@ -26,14 +26,18 @@ public struct LeaderElector: Sendable {
     public let leaseName: String
     public let identity: String
     public let timing: Timing
+    /// Give the lease up when leading ends or is cancelled (client-go's `ReleaseOnCancel`),
+    /// so a successor takes over at once instead of after the lease duration.
+    public let releaseOnCancel: Bool
     private let logger: Logger
 
     public init(client: KubernetesClient, namespace: String, leaseName: String, identity: String,
-                timing: Timing = Timing(), logger: Logger = Logger(label: "sluice.leader")) {
+                timing: Timing = Timing(), releaseOnCancel: Bool = true, logger: Logger = Logger(label: "sluice.leader")) {
         self.leases = client.resources(DynamicObject.self, .leases, namespace: namespace)
         self.leaseName = leaseName
         self.identity = identity
         self.timing = timing
+        self.releaseOnCancel = releaseOnCancel
         self.logger = logger
     }
 
@@ -60,33 +64,43 @@ public struct LeaderElector: Sendable {
         logger.info("became leader", metadata: ["lease": "\(leaseName)", "identity": "\(identity)"])
         enum Outcome: Sendable { case led, lost }
         let initial = observed
-        let outcome: Outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
-            group.addTask {
-                try await lead()
-                return .led
-            }
-            group.addTask {
-                var observed = initial
-                var lastRenewal = ContinuousClock.now
-                while true {
-                    try await Task.sleep(for: self.timing.retryPeriod)
-                    if (try? await self.tryAcquireOrRenew(&observed)) == true {
-                        lastRenewal = .now
-                    } else if ContinuousClock.now - lastRenewal > self.timing.renewDeadline {
-                        return .lost
+        let outcome: Result<Outcome, any Error>
+        do {
+            outcome = .success(try await withThrowingTaskGroup(of: Outcome.self) { group in
+                group.addTask {
+                    try await lead()
+                    return .led
+                }
+                group.addTask {
+                    var observed = initial
+                    var lastRenewal = ContinuousClock.now
+                    while true {
+                        // Cancelled (shutting down): not a loss; the lease is released below.
+                        do { try await Task.sleep(for: self.timing.retryPeriod) } catch { return .led }
+                        if (try? await self.tryAcquireOrRenew(&observed)) == true {
+                            lastRenewal = .now
+                        } else if ContinuousClock.now - lastRenewal > self.timing.renewDeadline {
+                            return .lost
+                        }
                     }
                 }
-            }
-            defer { group.cancelAll() }
-            return try await group.next() ?? .led
+                defer { group.cancelAll() }
+                return try await group.next() ?? .led
+            })
+        } catch {
+            outcome = .failure(error)
         }
-        if outcome == .lost {
+        if case .success(.lost) = outcome {
             logger.error("lost leadership: the lease was not renewed within \(timing.renewDeadline)",
                          metadata: ["lease": "\(leaseName)"])
-        } else {
-            await release()
+            return true
         }
-        return outcome == .lost
+        if releaseOnCancel {
+            // Its own task: the release must go out even when ours has been cancelled.
+            await Task { await self.release() }.value
+        }
+        if case .failure(let error) = outcome, !(error is CancellationError) { throw error }
+        return false
     }
 
     /// Whether this candidate holds the lease after one attempt to take or renew it.

@@ -19,7 +19,9 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     private var dirty: Set<Key> = []
     private var delayed: [Key: ContinuousClock.Instant] = [:]
     private var failures: [Key: Int] = [:]
-    private var waiters: [CheckedContinuation<Key?, Never>] = []
+    /// Workers waiting in ``next()``; outside the actor so a cancelled worker's handler can
+    /// release its own wait at once.
+    private let waiters = Waiters<Key>()
     private let timerWake = Wakeup()
     private var shuttingDown = false
     private var rateLimiter: RateLimiter
@@ -43,15 +45,12 @@ public actor WorkQueue<Key: Hashable & Sendable> {
             return
         }
         guard !waiting.contains(key) else { return }
-        waiting.insert(key)
         delayed[key] = nil
-        if !waiters.isEmpty {
-            waiting.remove(key)
-            processing.insert(key)
-            waiters.removeFirst().resume(returning: key)
-        } else {
-            ready.append(key)
-        }
+        processing.insert(key)
+        if waiters.handOver(key) { return }
+        processing.remove(key)
+        waiting.insert(key)
+        ready.append(key)
     }
 
     /// Enqueues `key` after `delay` (an earlier pending time for the same key wins).
@@ -77,11 +76,18 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     /// How many times in a row `key` has failed.
     public func failureCount(_ key: Key) -> Int { failures[key, default: 0] }
 
-    /// The next key to process, waiting for one; nil once the queue shuts down.
+    /// The next key to process, waiting for one; nil once the queue shuts down or the
+    /// calling task is cancelled.
     public func next() async -> Key? {
         if let key = popReady() { return key }
         if shuttingDown { return nil }
-        return await withCheckedContinuation { waiters.append($0) }
+        let waiters = self.waiters
+        let id = waiters.newID()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { waiters.wait(id, $0) }
+        } onCancel: {
+            waiters.cancel(id)
+        }
     }
 
     /// Marks `key` processed; if it changed meanwhile, it is queued again.
@@ -93,9 +99,7 @@ public actor WorkQueue<Key: Hashable & Sendable> {
     /// Stops handing out keys: waiting workers get nil, later adds are ignored.
     public func shutDown() {
         shuttingDown = true
-        let pending = waiters
-        waiters = []
-        for waiter in pending { waiter.resume(returning: nil) }
+        waiters.releaseAll()
         timerWake.signal()
     }
 
@@ -105,7 +109,8 @@ public actor WorkQueue<Key: Hashable & Sendable> {
         let wakeup = timerWake
         while !shuttingDown, !Task.isCancelled {
             let now = ContinuousClock.now
-            for (key, due) in delayed where due <= now {
+            // Earliest first, also when several fell due together (a busy machine).
+            for (key, _) in delayed.filter({ $0.value <= now }).sorted(by: { $0.value < $1.value }) {
                 delayed[key] = nil
                 add(key)
             }
@@ -207,5 +212,54 @@ final class Wakeup: Sendable {
         } onCancel: {
             signal()
         }
+    }
+}
+
+/// Workers waiting for a key, first come first served. A cancelled wait ends with nil.
+final class Waiters<Key: Sendable>: Sendable {
+    private struct State {
+        var nextID = 0
+        var waiting: [(id: Int, continuation: CheckedContinuation<Key?, Never>)] = []
+        var cancelled: Set<Int> = []
+        var closed = false
+    }
+    private let state = Mutex(State())
+
+    func newID() -> Int { state.withLock { state in defer { state.nextID += 1 }; return state.nextID } }
+
+    func wait(_ id: Int, _ continuation: CheckedContinuation<Key?, Never>) {
+        let endNow = state.withLock { state -> Bool in
+            if state.closed || state.cancelled.remove(id) != nil { return true }
+            state.waiting.append((id, continuation))
+            return false
+        }
+        if endNow { continuation.resume(returning: nil) }
+    }
+
+    func cancel(_ id: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Key?, Never>? in
+            if let index = state.waiting.firstIndex(where: { $0.id == id }) {
+                return state.waiting.remove(at: index).continuation
+            }
+            state.cancelled.insert(id)
+            return nil
+        }
+        waiter?.resume(returning: nil)
+    }
+
+    /// Gives `key` to the longest-waiting worker; false if none waits.
+    func handOver(_ key: Key) -> Bool {
+        let waiter = state.withLock { state in state.waiting.isEmpty ? nil : state.waiting.removeFirst().continuation }
+        waiter?.resume(returning: key)
+        return waiter != nil
+    }
+
+    func releaseAll() {
+        let all = state.withLock { state in
+            state.closed = true
+            defer { state.waiting = [] }
+            return state.waiting.map(\.continuation)
+        }
+        for waiter in all { waiter.resume(returning: nil) }
     }
 }
