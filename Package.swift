@@ -80,7 +80,8 @@ let package = Package(
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
-        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient", "CurlHTTP", "Statistics"]),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient", "CurlHTTP", "Statistics"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "KubeSim", "TestSupport"]),
     ]

@@ -25,9 +25,16 @@ public final class SimulatedCluster: Service, Sendable {
     public let tickInterval: Duration
     private let logger: Logger
 
+    /// `snapshot`: the state to start from (see ``StorePersistence``); `routerCRDs`: install
+    /// ``RouterCRDs`` (those the snapshot lacks), as a cluster with the routers would have.
     public init(token: String?, port: Int = 0, tickInterval: Duration = .milliseconds(200),
-                pods: PodLifecycleController? = nil, logger: Logger = Logger(label: "kubesim")) {
+                pods: PodLifecycleController? = nil, logger: Logger = Logger(label: "kubesim"),
+                restoring snapshot: StoreSnapshot? = nil, routerCRDs: Bool = true) {
         let store = ObjectStore()
+        if let snapshot { store.restore(snapshot) }
+        if routerCRDs {
+            do { try RouterCRDs.install(into: store) } catch { logger.error("installing the router CRDs failed: \(error)") }
+        }
         self.store = store
         self.server = KubeSimServer(store: store, configuration: .init(port: port, token: token))
         self.workloads = WorkloadSimulator(store: store, pods: pods)
