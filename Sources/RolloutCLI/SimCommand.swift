@@ -21,6 +21,13 @@ public struct SimCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Bearer token clients must send (default: a random one).")
     public var token: String?
 
+    @Option(name: .long, help: "Keep the cluster in this JSON file: loaded at start, saved after changes and on exit (mode 0600).")
+    public var stateFile: String?
+
+    @Flag(name: .customLong("router-crds"), inversion: .prefixedNo,
+          help: "Install the router CRDs (Gateway API HTTPRoute, Istio VirtualService and DestinationRule, SMI TrafficSplit) at start.")
+    public var routerCRDs = true
+
     public init() {}
 
     public func run() async throws {
@@ -28,9 +35,14 @@ public struct SimCommand: AsyncParsableCommand {
         let token = self.token ?? Self.randomToken()
         var logger = Logger(label: "kubesim", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .warning
-        let cluster = SimulatedCluster(token: token, port: port, logger: logger)
-        let services = ServiceGroup(services: [cluster], gracefulShutdownSignals: [.sigterm, .sigint],
-                                    cancellationSignals: [], logger: logger)
+        let snapshot = try stateFile.flatMap { path throws(StorePersistence.PersistenceError) in
+            try StorePersistence.load(path: path)
+        }
+        let cluster = SimulatedCluster(token: token, port: port, logger: logger, restoring: snapshot, routerCRDs: routerCRDs)
+        // Stopped in reverse order: the cluster first, then a last save of its state.
+        let persistence = stateFile.map { StorePersistence(store: cluster.store, path: $0, logger: logger) }
+        let services = ServiceGroup(services: (persistence.map { [$0] } ?? []) + [cluster],
+                                    gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         let kubeconfigPath = writeKubeconfig
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
@@ -41,6 +53,10 @@ public struct SimCommand: AsyncParsableCommand {
                 console.out("KubeSim serving at \(server); kubeconfig written to \(kubeconfigPath)")
             } else {
                 console.out("KubeSim serving at \(server) (token given with --token, or use --write-kubeconfig)")
+            }
+            if let stateFile {
+                let origin = snapshot.map { "restored \($0.entries.count) objects at version \($0.resourceVersion)" } ?? "new"
+                console.out("State kept in \(stateFile) (\(origin)).")
             }
             console.out("Press Ctrl-C to stop.")
             try await group.waitForAll()
