@@ -105,7 +105,14 @@ extension StoreState {
         let current = definitions[resource]
         if current?.origin == .builtIn { return }
         guard let new, Self.isEstablished(new), var definition = spec.resourceDefinition() else {
-            if current?.origin == .customResourceDefinition(spec.name) { definitions[resource] = nil }
+            if current?.origin == .customResourceDefinition(spec.name) {
+                definitions[resource] = nil
+                // Like kube, open watches of a resource no longer served end.
+                for (id, watcher) in watchers where watcher.filter.resource == resource {
+                    watchers[id] = nil
+                    finished.append(watcher.subscription)
+                }
+            }
             return
         }
         definition.isTerminating = new.isBeingDeleted

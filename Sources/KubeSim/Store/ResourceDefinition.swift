@@ -32,7 +32,8 @@ public struct ResourceDefinition: Sendable, Hashable {
     /// Group, plural, kind, scope and the storage version (objects are stored with its
     /// `apiVersion`).
     public var type: ResourceType
-    /// Every version served, `type.version` among them. Objects read through another served
+    /// Every version served (built-ins: just `type.version`; a CRD may even leave its storage
+    /// version unserved). Objects read through a served version other than the storage
     /// version carry that version's `apiVersion` (CRD conversion strategy `None`).
     public var servedVersions: [String]
     public var singular: String

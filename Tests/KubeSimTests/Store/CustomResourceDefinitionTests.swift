@@ -178,6 +178,7 @@ import Testing
         #expect(apiError { _ = try store.get(.customResourceDefinitions, name: "widgets.example.com") }?.code == 404)
         #expect(store.definition(group: "example.com", plural: "widgets") == nil)
         #expect(apiError { _ = try store.list(widgetsV1) }?.code == 404)
+        #expect(watch.terminationReason == .cancelled, "the watch ended with the resource")
         #expect(summary(await drain(watch)) == ["DELETED a", "MODIFIED b", "DELETED b"])
     }
 
