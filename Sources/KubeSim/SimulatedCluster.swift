@@ -29,10 +29,18 @@ public final class SimulatedCluster: Service, Sendable {
     ///   - tls: serve HTTPS with this certificate (nil: plain HTTP).
     ///   - pods: pod readiness; by default the scenario's (`traffic`), else Ready at once.
     ///   - traffic: a scenario to send traffic by, and where to serve the workloads' metrics.
+    ///   - snapshot: the state to start from (see ``StorePersistence``).
+    ///   - routerCRDs: install ``RouterCRDs`` (those the snapshot lacks), as a cluster with the
+    ///     routers would have.
     public init(token: String?, port: Int = 0, tls: ServingCertificate? = nil, tickInterval: Duration = .milliseconds(200),
                 pods: PodLifecycleController? = nil, traffic: SimulatedTraffic.Options? = nil,
-                logger: Logger = Logger(label: "kubesim")) {
+                logger: Logger = Logger(label: "kubesim"),
+                restoring snapshot: StoreSnapshot? = nil, routerCRDs: Bool = true) {
         let store = ObjectStore()
+        if let snapshot { store.restore(snapshot) }
+        if routerCRDs {
+            do { try RouterCRDs.install(into: store) } catch { logger.error("installing the router CRDs failed: \(error)") }
+        }
         self.store = store
         self.server = KubeSimServer(store: store, configuration: .init(port: port, token: token, tls: tls))
         let scenarioPods = traffic.map { SimulatedTraffic.podLifecycle(store: store, scenario: $0.scenario) }

@@ -37,6 +37,13 @@ public struct SimCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Seed of the simulated traffic (default: a random one, printed).")
     public var seed: UInt64?
 
+    @Option(name: .long, help: "Keep the cluster in this JSON file: loaded at start, saved after changes and on exit (mode 0600).")
+    public var stateFile: String?
+
+    @Flag(name: .customLong("router-crds"), inversion: .prefixedNo,
+          help: "Install the router CRDs (Gateway API HTTPRoute, Istio VirtualService and DestinationRule, SMI TrafficSplit) at start.")
+    public var routerCRDs = true
+
     public init() {}
 
     public func validate() throws {
@@ -65,9 +72,15 @@ public struct SimCommand: AsyncParsableCommand {
             }
         }
         let certificate = plainHTTP ? nil : try ServingCertificate.generate()
-        let cluster = SimulatedCluster(token: token, port: port, tls: certificate, traffic: traffic, logger: logger)
-        let services = ServiceGroup(services: [cluster], gracefulShutdownSignals: [.sigterm, .sigint],
-                                    cancellationSignals: [], logger: logger)
+        let snapshot = try stateFile.flatMap { path throws(StorePersistence.PersistenceError) in
+            try StorePersistence.load(path: path)
+        }
+        let cluster = SimulatedCluster(token: token, port: port, tls: certificate, traffic: traffic, logger: logger,
+                                       restoring: snapshot, routerCRDs: routerCRDs)
+        // Stopped in reverse order: the cluster first, then a last save of its state.
+        let persistence = stateFile.map { StorePersistence(store: cluster.store, path: $0, logger: logger) }
+        let services = ServiceGroup(services: (persistence.map { [$0] } ?? []) + [cluster],
+                                    gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
         let kubeconfigPath = writeKubeconfig
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await services.run() }
@@ -85,6 +98,10 @@ public struct SimCommand: AsyncParsableCommand {
                 let entries = traffic.options.scenario.entryPoints.count
                 console.out("Workload metrics at http://\(traffic.options.metricsHost):\(metricsPort)/metrics (and /metrics.json); "
                             + "\(entries) entry point\(entries == 1 ? "" : "s"), traffic seed \(traffic.options.seed)")
+            }
+            if let stateFile {
+                let origin = snapshot.map { "restored \($0.entries.count) objects at version \($0.resourceVersion)" } ?? "new"
+                console.out("State kept in \(stateFile) (\(origin)).")
             }
             console.out("Press Ctrl-C to stop.")
             try await group.waitForAll()

@@ -116,65 +116,15 @@ final class APIHandler: Sendable {
         ]
     }
 
-    func apiGroups() -> [JSONValue] {
-        var versions: [String: [String]] = [:]
-        for definition in store.definitions where !definition.type.group.isEmpty {
-            let group = definition.type.group
-            if !(versions[group] ?? []).contains(definition.type.version) {
-                versions[group, default: []].append(definition.type.version)
-            }
-        }
-        return versions.keys.sorted().map { group in
-            let entries: [JSONValue] = versions[group]!.sorted().map { version in
-                ["groupVersion": .string("\(group)/\(version)"), "version": .string(version)]
-            }
-            return ["name": .string(group), "versions": .array(entries), "preferredVersion": entries[0]]
-        }
-    }
-
-    func resourceList(group: String, version: String) throws(APIError) -> JSONValue {
-        let definitions = store.definitions.filter { $0.type.group == group && $0.type.version == version }
-        guard !definitions.isEmpty else { throw APIError.resourceNotFound() }
-        var resources: [JSONValue] = []
-        for definition in definitions {
-            let type = definition.type
-            resources.append([
-                "name": .string(type.plural),
-                "singularName": .string(type.kind.lowercased()),
-                "namespaced": .bool(type.namespaced),
-                "kind": .string(type.kind),
-                "verbs": ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
-            ])
-            if definition.hasStatus {
-                resources.append([
-                    "name": .string(type.plural + "/status"), "singularName": "",
-                    "namespaced": .bool(type.namespaced), "kind": .string(type.kind),
-                    "verbs": ["get", "patch", "update"],
-                ])
-            }
-            if definition.scale != nil {
-                resources.append([
-                    "name": .string(type.plural + "/scale"), "singularName": "",
-                    "namespaced": .bool(type.namespaced), "group": "autoscaling", "version": "v1", "kind": "Scale",
-                    "verbs": ["get", "patch", "update"],
-                ])
-            }
-        }
-        return [
-            "kind": "APIResourceList", "apiVersion": "v1",
-            "groupVersion": .string(group.isEmpty ? version : "\(group)/\(version)"),
-            "resources": .array(resources),
-        ]
-    }
-
     // MARK: Resources
 
     private func resource(_ path: ResourcePath, request: Request, method: String,
                           query: QueryParameters) async throws(APIError) -> Response {
-        guard let definition = store.definition(group: path.group, plural: path.plural),
-              definition.type.version == path.version else {
+        guard let served = store.definition(group: path.group, plural: path.plural), served.serves(path.version) else {
             throw APIError.resourceNotFound()
         }
+        // Requests see the resource at the version in the path (objects carry its apiVersion).
+        let definition = served.viewed(at: path.version)
         let type = definition.type
         if path.namespace != nil, !type.namespaced { throw APIError.resourceNotFound() }
         let namespace = path.namespace
@@ -199,7 +149,7 @@ final class APIHandler: Sendable {
         case nil:
             switch method {
             case "GET", "HEAD":
-                return APIReply(200, try store.get(type, namespace: namespace, name: name)).response
+                return APIReply(200, try store.get(type, namespace: namespace, name: name, read: query.getReadVersion())).response
             case "PUT":
                 return try await update(definition, namespace: namespace, name: name, request: request, query: query)
             case "PATCH":
@@ -213,7 +163,7 @@ final class APIHandler: Sendable {
         case "status"? where definition.hasStatus:
             switch method {
             case "GET", "HEAD":
-                return APIReply(200, try store.get(type, namespace: namespace, name: name)).response
+                return APIReply(200, try store.get(type, namespace: namespace, name: name, read: query.getReadVersion())).response
             case "PUT":
                 return try await updateStatus(definition, namespace: namespace, name: name, request: request, query: query)
             case "PATCH":
@@ -223,7 +173,8 @@ final class APIHandler: Sendable {
                 throw APIError.methodNotAllowed(type.groupResource, action: method.lowercased())
             }
         case "scale"? where definition.scale != nil:
-            return try await scale(definition, namespace: namespace, name: name, method: method, request: request)
+            return try await scale(definition, namespace: namespace, name: name, method: method, request: request,
+                                   query: query)
         default:
             throw APIError.resourceNotFound()
         }
@@ -248,14 +199,17 @@ final class APIHandler: Sendable {
             limit = value > 0 ? value : nil
         }
         let continueToken = query["continue"].flatMap { $0.isEmpty ? nil : $0 }
+        let read = try query.listReadVersion()
         let result = try store.list(definition.type, namespace: namespace, labelSelector: labels, fieldSelector: fields,
-                                    limit: limit, continue: continueToken)
-        return APIReply(200, result.json(for: definition.type)).response
+                                    limit: limit, continue: continueToken, read: read)
+        return APIReply(200, result.json(for: definition)).response
     }
 
     private func watch(_ definition: ResourceDefinition, namespace: String?, query: QueryParameters,
                        request: Request) throws(APIError) -> Response {
         let (labels, fields) = try selectors(query)
+        _ = try ReadVersion.parse(resourceVersion: query["resourceVersion"], match: query["resourceVersionMatch"],
+                                  isWatch: true)
         var requestedTimeout = configuration.defaultWatchTimeout
         if let text = query["timeoutSeconds"], !text.isEmpty {
             guard let seconds = Int(text), seconds >= 0 else {
@@ -393,8 +347,9 @@ final class APIHandler: Sendable {
         let type = definition.type
         if body["apiVersion"] == nil { body["apiVersion"] = .string(type.apiVersion) }
         if body["kind"] == nil { body["kind"] = .string(type.kind) }
+        let dryRun = try query.dryRun("CreateOptions")
         body = recordUpdate(definition, old: nil, new: body, manager: Self.manager(request, query))
-        return APIReply(201, try store.create(type, namespace: namespace, body)).response
+        return APIReply(201, try store.create(type, namespace: namespace, body, dryRun: dryRun)).response
     }
 
     private func update(_ definition: ResourceDefinition, namespace: String?, name: String, request: Request,
@@ -403,10 +358,11 @@ final class APIHandler: Sendable {
         let type = definition.type
         if body["apiVersion"] == nil { body["apiVersion"] = .string(type.apiVersion) }
         if body["kind"] == nil { body["kind"] = .string(type.kind) }
+        let dryRun = try query.dryRun("UpdateOptions")
         let old = try? store.get(type, namespace: namespace, name: name)
         body = recordUpdate(definition, old: old, new: body, manager: Self.manager(request, query))
         let existed = old != nil
-        let result = try store.update(type, namespace: namespace, name: name, body)
+        let result = try store.update(type, namespace: namespace, name: name, body, dryRun: dryRun)
         return APIReply(existed ? 200 : 201, result).response
     }
 
@@ -414,21 +370,24 @@ final class APIHandler: Sendable {
                               query: QueryParameters) async throws(APIError) -> Response {
         let body = try await objectBody(request, definition)
         let type = definition.type
+        let dryRun = try query.dryRun("UpdateOptions")
         let old = try store.get(type, namespace: namespace, name: name)
         var merged = old
         merged["status"] = body["status"]
         if let bodyName = body["metadata"]?["name"] { merged.setMetadata("name", bodyName) }
         merged.setMetadata("resourceVersion", body["metadata"]?["resourceVersion"])
         merged = recordUpdate(definition, old: old, new: merged, manager: Self.manager(request, query), subresource: "status")
-        return APIReply(200, try store.updateStatus(type, namespace: namespace, name: name, merged)).response
+        return APIReply(200, try store.updateStatus(type, namespace: namespace, name: name, merged, dryRun: dryRun)).response
     }
 
     private func patch(_ definition: ResourceDefinition, namespace: String?, name: String, statusOnly: Bool,
                        request: Request, query: QueryParameters) async throws(APIError) -> Response {
         let mediaType = Self.mediaType(request)
-        guard Self.patchTypes.contains(mediaType) else {
-            throw APIError.unsupportedMediaType(mediaType, accepted: Self.patchTypes)
+        let accepted = definition.supportsStrategicMerge ? Self.patchTypes : Self.patchTypes.filter { $0 != Self.strategicMergePatch }
+        guard accepted.contains(mediaType) else {
+            throw APIError.unsupportedMediaType(mediaType, accepted: accepted)
         }
+        let dryRun = try query.dryRun("PatchOptions")
         let bytes = try await readBody(request)
         if mediaType == Self.applyPatch {
             return try apply(definition, namespace: namespace, name: name, statusOnly: statusOnly,
@@ -466,8 +425,8 @@ final class APIHandler: Sendable {
                                    subresource: statusOnly ? "status" : nil)
             do {
                 let result = statusOnly
-                    ? try store.updateStatus(type, namespace: namespace, name: name, patched)
-                    : try store.update(type, namespace: namespace, name: name, patched)
+                    ? try store.updateStatus(type, namespace: namespace, name: name, patched, dryRun: dryRun)
+                    : try store.update(type, namespace: namespace, name: name, patched, dryRun: dryRun)
                 return APIReply(200, result).response
             } catch {
                 if error.reason == "Conflict", !pinned, attempt < 5 { continue }
@@ -485,6 +444,7 @@ final class APIHandler: Sendable {
             throw APIError.badRequest("PATCH /apply requires fieldManager")
         }
         let type = definition.type
+        let dryRun = try query.dryRun("PatchOptions")
         var config = rawConfig
         if (config.metadataString("name") ?? "").isEmpty { config.setMetadata("name", .string(name)) }
         let force = query.flag("force")
@@ -510,13 +470,13 @@ final class APIHandler: Sendable {
                     if statusOnly { throw APIError.notFound(type.groupResource, name: name) }
                     var object = result.object
                     object.setMetadata("resourceVersion", nil)
-                    return APIReply(201, try store.create(type, namespace: namespace, object)).response
+                    return APIReply(201, try store.create(type, namespace: namespace, object, dryRun: dryRun)).response
                 }
                 var object = result.object
                 if !pinned { object.setMetadata("resourceVersion", current?["metadata"]?["resourceVersion"]) }
                 let stored = statusOnly
-                    ? try store.updateStatus(type, namespace: namespace, name: name, object)
-                    : try store.update(type, namespace: namespace, name: name, object)
+                    ? try store.updateStatus(type, namespace: namespace, name: name, object, dryRun: dryRun)
+                    : try store.update(type, namespace: namespace, name: name, object, dryRun: dryRun)
                 return APIReply(200, stored).response
             } catch {
                 let raced = error.reason == "Conflict" || (error.reason == "AlreadyExists" && current == nil)
@@ -530,6 +490,7 @@ final class APIHandler: Sendable {
 
     private func deleteOptions(_ request: Request, _ query: QueryParameters) async throws(APIError) -> DeleteOptions {
         var options = DeleteOptions()
+        options.dryRun = try query.dryRun("DeleteOptions")
         let bytes = try await readBody(request)
         var policy = query["propagationPolicy"]
         if !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
@@ -539,6 +500,11 @@ final class APIHandler: Sendable {
             if body["orphanDependents"] == .bool(true), policy == nil { policy = "Orphan" }
             options.preconditionUID = body["preconditions"]?["uid"]?.stringValue
             options.preconditionResourceVersion = body["preconditions"]?["resourceVersion"]?.stringValue
+            if let values = body["dryRun"]?.arrayValue {
+                let names = values.compactMap(\.stringValue)
+                try QueryParameters.checkDryRun(names, "DeleteOptions")
+                if !names.isEmpty { options.dryRun = true }
+            }
         }
         if let policy, !policy.isEmpty {
             guard let parsed = DeleteOptions.PropagationPolicy(rawValue: policy) else {
@@ -567,13 +533,13 @@ final class APIHandler: Sendable {
         let outcomes = try store.deleteCollection(definition.type, namespace: namespace, labelSelector: labels,
                                                   fieldSelector: fields, options: options)
         let list = ListResult(items: outcomes.map(\.object), resourceVersion: store.currentResourceVersion)
-        return APIReply(200, list.json(for: definition.type)).response
+        return APIReply(200, list.json(for: definition)).response
     }
 
     // MARK: Scale
 
     private func scale(_ definition: ResourceDefinition, namespace: String?, name: String, method: String,
-                       request: Request) async throws(APIError) -> Response {
+                       request: Request, query: QueryParameters) async throws(APIError) -> Response {
         guard let scale = definition.scale else { throw APIError.resourceNotFound() }
         let type = definition.type
         let current = try store.get(type, namespace: namespace, name: name)
@@ -610,7 +576,8 @@ final class APIHandler: Sendable {
         if let version = desired.metadataString("resourceVersion"), !version.isEmpty {
             updated.setMetadata("resourceVersion", .string(version))
         }
-        let stored = try store.update(type, namespace: namespace, name: name, updated)
+        let dryRun = try query.dryRun(method == "PUT" ? "UpdateOptions" : "PatchOptions")
+        let stored = try store.update(type, namespace: namespace, name: name, updated, dryRun: dryRun)
         return APIReply(200, Self.scaleObject(stored, scale)).response
     }
 

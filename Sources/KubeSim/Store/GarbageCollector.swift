@@ -8,7 +8,7 @@ extension StoreState {
     mutating func collectGarbage(maxPasses: Int = 100) -> Int {
         var total = 0
         for _ in 0..<maxPasses {
-            let writes = collectGarbageOnce()
+            let writes = collectGarbageOnce() + finalizeNamespaces() + finalizeCustomResourceDefinitions()
             total += writes
             if writes == 0 { break }
         }

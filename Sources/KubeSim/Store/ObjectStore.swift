@@ -14,12 +14,15 @@ public struct DeleteOptions: Sendable, Hashable {
     public var propagationPolicy: PropagationPolicy?
     public var preconditionUID: String?
     public var preconditionResourceVersion: String?
+    /// `dryRun=All`: everything is checked and answered, nothing is deleted.
+    public var dryRun: Bool
 
     public init(propagationPolicy: PropagationPolicy? = nil, preconditionUID: String? = nil,
-                preconditionResourceVersion: String? = nil) {
+                preconditionResourceVersion: String? = nil, dryRun: Bool = false) {
         self.propagationPolicy = propagationPolicy
         self.preconditionUID = preconditionUID
         self.preconditionResourceVersion = preconditionResourceVersion
+        self.dryRun = dryRun
     }
 }
 
@@ -49,6 +52,13 @@ public struct ListResult: Sendable, Hashable {
         self.remainingItemCount = remainingItemCount
     }
 
+    /// The list object kube returns for `definition` read at `version` (its `listKind`).
+    public func json(for definition: ResourceDefinition, version: String? = nil) -> JSONValue {
+        var list = json(for: definition.type(at: version ?? definition.type.version))
+        list["kind"] = .string(definition.listKind)
+        return list
+    }
+
     /// The `<Kind>List` object kube returns.
     public func json(for type: ResourceType) -> JSONValue {
         var metadata: [String: JSONValue] = ["resourceVersion": .string(resourceVersion)]
@@ -69,6 +79,10 @@ public struct ListResult: Sendable, Hashable {
 /// One lock guards everything; critical sections are short and synchronous, and watch
 /// fan-out happens inside them (so every watcher sees events in version order) without
 /// ever blocking: each watcher has a bounded buffer and is terminated when it overflows.
+///
+/// When it serves namespaces, the bootstrap namespaces (`default`, `kube-system`,
+/// `kube-public`, `kube-node-lease`) exist from the start. Writes take `dryRun`; reads a
+/// ``ReadVersion``; a resource is read through any of its served versions.
 public final class ObjectStore: Sendable {
     public enum GarbageCollectionMode: Sendable {
         /// Only ``collectGarbage()`` collects (the server loop calls it).
@@ -77,8 +91,10 @@ public final class ObjectStore: Sendable {
         case synchronous
     }
 
-    private let state: Mutex<StoreState>
+    let state: Mutex<StoreState>
     private let garbageCollection: GarbageCollectionMode
+    /// ``changes()`` listeners, signalled after every write that moved the version.
+    let changeListeners = Mutex<[Int: AsyncStream<Void>.Continuation]>([:])
 
     /// kube's alphabet for generated names (no vowels, no look-alikes).
     public static func randomNameSuffix() -> String {
@@ -101,6 +117,7 @@ public final class ObjectStore: Sendable {
             initialResourceVersion: initialResourceVersion, historyCapacity: historyCapacity,
             watchBufferSize: watchBufferSize)
         for definition in resources { initial.definitions[definition.groupResource] = definition }
+        initial.seedBootstrapNamespaces()
         self.state = Mutex(initial)
         self.garbageCollection = garbageCollection
     }
@@ -111,22 +128,40 @@ public final class ObjectStore: Sendable {
         try state.withLock { (state: inout StoreState) throws(APIError) -> T in try body(state) }
     }
 
-    /// Runs a write under the lock, then (outside it) finishes terminated watchers.
-    private func write<T: Sendable>(collect: Bool = true, _ body: (inout StoreState) throws(APIError) -> T) throws(APIError) -> T {
-        let (result, finished) = state.withLock { (state: inout StoreState) -> (Result<T, APIError>, [WatchSubscription]) in
+    /// Runs a write under the lock, then (outside it) finishes terminated watchers and
+    /// signals ``changes()``. A dry run writes to a scratch copy that is thrown away.
+    private func write<T: Sendable>(collect: Bool = true, dryRun: Bool = false,
+                                    _ body: (inout StoreState) throws(APIError) -> T) throws(APIError) -> T {
+        let (result, finished, changed) = state.withLock {
+            (state: inout StoreState) -> (Result<T, APIError>, [WatchSubscription], Bool) in
+            let before = state.resourceVersion
             let result: Result<T, APIError>
             do throws(APIError) {
-                result = .success(try body(&state))
+                if dryRun {
+                    var scratch = state.dryRunCopy()
+                    result = .success(try body(&scratch))
+                } else {
+                    result = .success(try body(&state))
+                }
             } catch {
                 result = .failure(error)
             }
-            if collect, garbageCollection == .synchronous, case .success = result { _ = state.collectGarbage() }
+            if collect, !dryRun, garbageCollection == .synchronous, case .success = result { _ = state.collectGarbage() }
             let finished = state.finished
             state.finished = []
-            return (result, finished)
+            return (result, finished, state.resourceVersion != before)
         }
         for subscription in finished { subscription.continuation.finish() }
+        if changed { signalChange() }
         return try result.get()
+    }
+
+    /// `object` as read through `type`'s version (CRD conversion `None`: only `apiVersion` differs).
+    private static func present(_ object: JSONValue, as type: ResourceType, _ definition: ResourceDefinition) -> JSONValue {
+        guard !type.version.isEmpty, type.version != definition.type.version else { return object }
+        var shown = object
+        shown["apiVersion"] = .string(type.apiVersion)
+        return shown
     }
 
     // MARK: Registry
@@ -165,16 +200,26 @@ public final class ObjectStore: Sendable {
     // MARK: Verbs
 
     /// POST: assigns uid, version, timestamps, generation; `generateName` is honoured.
-    public func create(_ resource: ResourceType, namespace: String? = nil, _ object: JSONValue) throws(APIError) -> JSONValue {
-        try write { (state: inout StoreState) throws(APIError) -> JSONValue in
-            try state.create(try state.definition(resource), namespace: namespace, object)
+    /// `dryRun`: validated and admitted, answered with the object as it would be stored
+    /// (without a `resourceVersion`), nothing stored.
+    public func create(_ resource: ResourceType, namespace: String? = nil, _ object: JSONValue,
+                       dryRun: Bool = false) throws(APIError) -> JSONValue {
+        try write(dryRun: dryRun) { (state: inout StoreState) throws(APIError) -> JSONValue in
+            let definition = try state.definition(resource)
+            return Self.present(try state.create(definition, namespace: namespace, object), as: resource, definition)
         }
     }
 
-    public func get(_ resource: ResourceType, namespace: String? = nil, name: String) throws(APIError) -> JSONValue {
-        try read { (state: borrowing StoreState) throws(APIError) -> JSONValue in
+    /// GET. `read`: `.notOlderThan(v)` with `v` above the store's version is a 504.
+    public func get(_ resource: ResourceType, namespace: String? = nil, name: String,
+                    read: ReadVersion = .mostRecent) throws(APIError) -> JSONValue {
+        try self.read { (state: borrowing StoreState) throws(APIError) -> JSONValue in
             let definition = try state.definition(resource)
-            return try state.get(definition, state.key(definition, namespace: namespace, name: name))
+            if case .notOlderThan(let version) = read, version > state.resourceVersion {
+                throw APIError.tooLargeResourceVersion(version, current: state.resourceVersion)
+            }
+            let object = try state.get(definition, state.key(definition, namespace: namespace, name: name))
+            return Self.present(object, as: resource, definition)
         }
     }
 
@@ -185,39 +230,49 @@ public final class ObjectStore: Sendable {
         labelSelector: LabelSelector = .everything,
         fieldSelector: FieldSelector = .everything,
         limit: Int? = nil,
-        continue continueToken: String? = nil
+        continue continueToken: String? = nil,
+        read: ReadVersion = .mostRecent
     ) throws(APIError) -> ListResult {
-        try read { (state: borrowing StoreState) throws(APIError) -> ListResult in
-            try state.list(try state.definition(resource), namespace: namespace, labelSelector: labelSelector,
-                           fieldSelector: fieldSelector, limit: limit, continue: continueToken)
+        try self.read { (state: borrowing StoreState) throws(APIError) -> ListResult in
+            let definition = try state.definition(resource)
+            var result = try state.list(definition, namespace: namespace, labelSelector: labelSelector,
+                                        fieldSelector: fieldSelector, limit: limit, continue: continueToken, read: read)
+            result.items = result.items.map { Self.present($0, as: resource, definition) }
+            return result
         }
     }
 
     /// PUT. `name` defaults to the object's. A `metadata.resourceVersion` in the body is a
     /// precondition; changes to `status` are ignored when the resource has a status subresource.
     public func update(_ resource: ResourceType, namespace: String? = nil, name: String? = nil,
-                       _ object: JSONValue) throws(APIError) -> JSONValue {
-        try write { (state: inout StoreState) throws(APIError) -> JSONValue in
+                       _ object: JSONValue, dryRun: Bool = false) throws(APIError) -> JSONValue {
+        try write(dryRun: dryRun) { (state: inout StoreState) throws(APIError) -> JSONValue in
             let definition = try state.definition(resource)
-            return try state.update(definition, namespace: namespace, name: name ?? object.objectName, object, statusOnly: false)
+            let updated = try state.update(definition, namespace: namespace, name: name ?? object.objectName, object,
+                                           statusOnly: false)
+            return Self.present(updated, as: resource, definition)
         }
     }
 
     /// PUT on the `status` subresource: only `.status` is taken from the body.
     public func updateStatus(_ resource: ResourceType, namespace: String? = nil, name: String? = nil,
-                             _ object: JSONValue) throws(APIError) -> JSONValue {
-        try write { (state: inout StoreState) throws(APIError) -> JSONValue in
+                             _ object: JSONValue, dryRun: Bool = false) throws(APIError) -> JSONValue {
+        try write(dryRun: dryRun) { (state: inout StoreState) throws(APIError) -> JSONValue in
             let definition = try state.definition(resource)
             guard definition.hasStatus else { throw APIError.resourceNotFound() }
-            return try state.update(definition, namespace: namespace, name: name ?? object.objectName, object, statusOnly: true)
+            let updated = try state.update(definition, namespace: namespace, name: name ?? object.objectName, object,
+                                           statusOnly: true)
+            return Self.present(updated, as: resource, definition)
         }
     }
 
     public func delete(_ resource: ResourceType, namespace: String? = nil, name: String,
                        options: DeleteOptions = DeleteOptions()) throws(APIError) -> DeleteOutcome {
-        try write { (state: inout StoreState) throws(APIError) -> DeleteOutcome in
+        try write(dryRun: options.dryRun) { (state: inout StoreState) throws(APIError) -> DeleteOutcome in
             let definition = try state.definition(resource)
-            return try state.delete(definition, state.key(definition, namespace: namespace, name: name), options: options)
+            var outcome = try state.delete(definition, state.key(definition, namespace: namespace, name: name), options: options)
+            outcome.object = Self.present(outcome.object, as: resource, definition)
+            return outcome
         }
     }
 
@@ -229,14 +284,16 @@ public final class ObjectStore: Sendable {
         fieldSelector: FieldSelector = .everything,
         options: DeleteOptions = DeleteOptions()
     ) throws(APIError) -> [DeleteOutcome] {
-        try write { (state: inout StoreState) throws(APIError) -> [DeleteOutcome] in
+        try write(dryRun: options.dryRun) { (state: inout StoreState) throws(APIError) -> [DeleteOutcome] in
             let definition = try state.definition(resource)
             let items = try state.list(definition, namespace: namespace, labelSelector: labelSelector,
                                        fieldSelector: fieldSelector, limit: nil, continue: nil).items
             var outcomes: [DeleteOutcome] = []
             for item in items {
                 let key = state.key(definition, namespace: item.objectNamespace, name: item.objectName)
-                outcomes.append(try state.delete(definition, key, options: options))
+                var outcome = try state.delete(definition, key, options: options)
+                outcome.object = Self.present(outcome.object, as: resource, definition)
+                outcomes.append(outcome)
             }
             return outcomes
         }
@@ -278,7 +335,9 @@ public final class ObjectStore: Sendable {
                 resource: definition.groupResource,
                 namespace: definition.type.namespaced ? namespace.flatMap { $0.isEmpty ? nil : $0 } : nil,
                 labelSelector: labelSelector, fieldSelector: fieldSelector,
-                minResourceVersion: from ?? state.resourceVersion)
+                minResourceVersion: from ?? state.resourceVersion,
+                servedAPIVersion: resource.version.isEmpty || resource.version == definition.type.version
+                    ? nil : resource.apiVersion)
             let initial = try state.initialEvents(filter, from: from)
             // Room for the initial events plus the live buffer.
             let (events, continuation) = AsyncStream<StoreEvent>.makeStream(

@@ -22,7 +22,24 @@ public struct ResourceDefinition: Sendable, Hashable {
         case dns1123Label
     }
 
+    /// Where a definition comes from: compiled in, or a CustomResourceDefinition object.
+    public enum Origin: Sendable, Hashable {
+        case builtIn
+        /// Served because of the CRD of this name (`<plural>.<group>`).
+        case customResourceDefinition(String)
+    }
+
+    /// Group, plural, kind, scope and the storage version (objects are stored with its
+    /// `apiVersion`).
     public var type: ResourceType
+    /// Every version served (built-ins: just `type.version`; a CRD may even leave its storage
+    /// version unserved). Objects read through a served version other than the storage
+    /// version carry that version's `apiVersion` (CRD conversion strategy `None`).
+    public var servedVersions: [String]
+    public var singular: String
+    public var listKind: String
+    public var shortNames: [String]
+    public var categories: [String]
     /// Has a `status` subresource: `.status` is written only through it, and plain updates
     /// keep the stored status.
     public var hasStatus: Bool
@@ -36,6 +53,12 @@ public struct ResourceDefinition: Sendable, Hashable {
     public var nameRule: NameRule
     /// Field-selector fields besides `metadata.name` and `metadata.namespace`.
     public var selectableFields: [String]
+    /// Accepts `application/strategic-merge-patch+json` (built-ins do; custom resources
+    /// answer 415 like kube).
+    public var supportsStrategicMerge: Bool
+    public var origin: Origin
+    /// The defining CRD is being deleted: new objects are refused (405).
+    public var isTerminating: Bool
 
     public init(
         _ type: ResourceType,
@@ -45,9 +68,25 @@ public struct ResourceDefinition: Sendable, Hashable {
         allowUnconditionalUpdate: Bool = true,
         allowCreateOnUpdate: Bool = false,
         nameRule: NameRule = .dns1123Subdomain,
-        selectableFields: [String] = []
+        selectableFields: [String] = [],
+        servedVersions: [String]? = nil,
+        singular: String? = nil,
+        listKind: String? = nil,
+        shortNames: [String] = [],
+        categories: [String] = [],
+        supportsStrategicMerge: Bool = true,
+        origin: Origin = .builtIn
     ) {
         self.type = type
+        self.servedVersions = servedVersions ?? [type.version]
+        if !self.servedVersions.contains(type.version) { self.servedVersions.append(type.version) }
+        self.singular = singular ?? type.kind.lowercased()
+        self.listKind = listKind ?? type.kind + "List"
+        self.shortNames = shortNames
+        self.categories = categories
+        self.supportsStrategicMerge = supportsStrategicMerge
+        self.origin = origin
+        self.isTerminating = false
         self.hasStatus = hasStatus
         self.scale = scale
         self.tracksGeneration = tracksGeneration
@@ -58,6 +97,25 @@ public struct ResourceDefinition: Sendable, Hashable {
     }
 
     public var groupResource: GroupResource { type.groupResource }
+
+    public func serves(_ version: String) -> Bool { servedVersions.contains(version) }
+
+    /// The resource as served at `version` (same storage, that version's `apiVersion`).
+    public func type(at version: String) -> ResourceType {
+        var served = type
+        served.version = version
+        return served
+    }
+
+    /// This definition seen through served `version` (the handler's view of a request).
+    func viewed(at version: String) -> ResourceDefinition {
+        var view = self
+        view.type.version = version
+        return view
+    }
+
+    /// The served versions, kube's preferred (GA, then beta, then alpha; newer first) first.
+    public var versionsByPriority: [String] { servedVersions.sorted(by: KubeVersionOrder.isHigherPriority) }
 
     public var supportedFieldSelectors: Set<String> {
         Set(["metadata.name", "metadata.namespace"] + selectableFields)
@@ -88,6 +146,8 @@ public struct ResourceDefinition: Sendable, Hashable {
         ResourceDefinition(ResourceType(group: "apps", version: "v1", plural: "statefulsets", kind: "StatefulSet"),
                            hasStatus: true, scale: ScaleSubresource()),
         ResourceDefinition(.leases, tracksGeneration: false, allowCreateOnUpdate: true),
+        // Ingress is built into every cluster; the other router kinds arrive as CRDs.
+        ResourceDefinition(RouterResources.ingresses, hasStatus: true, shortNames: ["ing"]),
         ResourceDefinition(.customResourceDefinitions, hasStatus: true),
     ]
 }

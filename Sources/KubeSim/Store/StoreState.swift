@@ -29,6 +29,9 @@ struct StoreState {
     let watchBufferSize: Int
     /// Subscriptions to finish once the lock is released.
     var finished: [WatchSubscription] = []
+    /// A scratch copy for a dry run: writes change only this copy, keep versions, record no
+    /// history and reach no watcher.
+    var isDryRun = false
 
     init(environment: StoreEnvironment, initialResourceVersion: Int64, historyCapacity: Int, watchBufferSize: Int) {
         self.environment = environment
@@ -40,9 +43,20 @@ struct StoreState {
 
     // MARK: Lookup
 
+    /// The definition serving `type` (its version must be served; empty: the storage version).
     func definition(_ type: ResourceType) throws(APIError) -> ResourceDefinition {
-        guard let definition = definitions[type.groupResource] else { throw APIError.resourceNotFound() }
+        guard let definition = definitions[type.groupResource],
+              type.version.isEmpty || definition.serves(type.version) else { throw APIError.resourceNotFound() }
         return definition
+    }
+
+    /// A copy to run a dry-run write on.
+    func dryRunCopy() -> StoreState {
+        var copy = self
+        copy.watchers = [:]
+        copy.finished = []
+        copy.isDryRun = true
+        return copy
     }
 
     func object(_ ref: ObjectRef) -> JSONValue? { objects[ref.resource]?[ref.key] }
@@ -64,6 +78,7 @@ struct StoreState {
     /// event carries it.
     @discardableResult
     mutating func commit(_ resource: GroupResource, _ key: ObjectKey, new: JSONValue?, previous: JSONValue?) -> JSONValue {
+        if isDryRun { return commitDryRun(resource, key, new: new, previous: previous) }
         resourceVersion += 1
         let version = JSONValue.string(String(resourceVersion))
         let type: StoreEvent.EventType
@@ -87,7 +102,25 @@ struct StoreState {
         for (id, watcher) in watchers {
             if let translated = watcher.filter.translate(event) { deliver(translated, to: id, watcher.subscription) }
         }
+        if resource == Self.crdResource { syncCustomResource(new: new, previous: previous) }
         return object
+    }
+
+    /// A dry run's write: the scratch state changes, the version does not; the object
+    /// keeps the stored version (a new one has none), as kube answers dry runs.
+    private mutating func commitDryRun(_ resource: GroupResource, _ key: ObjectKey, new: JSONValue?,
+                                       previous: JSONValue?) -> JSONValue {
+        let version = previous?["metadata"]?["resourceVersion"]
+        guard var new else {
+            objects[resource]?[key] = nil
+            if let uid = previous?.uid { uidIndex[uid] = nil }
+            return previous ?? .object([:])
+        }
+        new.setMetadata("resourceVersion", version)
+        objects[resource, default: [:]][key] = new
+        if let uid = new.uid { uidIndex[uid] = ObjectRef(resource: resource, key: key) }
+        if resource == Self.crdResource { syncCustomResource(new: new, previous: previous) }
+        return new
     }
 
     mutating func deliver(_ event: StoreEvent, to id: Int, _ subscription: WatchSubscription) {
@@ -111,7 +144,7 @@ struct StoreState {
         for (id, watcher) in watchers where watcher.allowBookmarks {
             guard let definition = definitions[watcher.filter.resource] else { continue }
             let object: JSONValue = [
-                "apiVersion": .string(definition.type.apiVersion),
+                "apiVersion": .string(watcher.filter.servedAPIVersion ?? definition.type.apiVersion),
                 "kind": .string(definition.type.kind),
                 "metadata": ["resourceVersion": .string(String(resourceVersion))],
             ]
@@ -171,6 +204,11 @@ struct StoreState {
 
     mutating func create(_ definition: ResourceDefinition, namespace request: String?, _ body: JSONValue,
                          forcedName: String? = nil) throws(APIError) -> JSONValue {
+        if definition.isTerminating {
+            throw APIError(code: 405, reason: "MethodNotAllowed",
+                           message: "create not allowed while custom resource definition is terminating",
+                           details: Status.Details(group: definition.type.group, kind: definition.type.plural))
+        }
         try checkKind(definition, body)
         var object = body
         object["apiVersion"] = .string(definition.type.apiVersion)
@@ -201,6 +239,7 @@ struct StoreState {
         }
         errors += labelErrors(object)
         if !errors.isEmpty { throw APIError.invalid(definition.type.groupKind, name: name, errors: errors) }
+        try admitCreate(definition, namespace: namespace, name: name)
         let key = ObjectKey(namespace: namespace, name: name)
         if objects[resource]?[key] != nil { throw APIError.alreadyExists(resource, name: name) }
 
@@ -212,6 +251,7 @@ struct StoreState {
         object.setMetadata("deletionTimestamp", nil)
         object.setMetadata("deletionGracePeriodSeconds", nil)
         if definition.hasStatus { object["status"] = nil }
+        try prepare(definition, &object, existing: nil, statusOnly: false)
         return commit(resource, key, new: object, previous: nil)
     }
 
@@ -250,6 +290,7 @@ struct StoreState {
         if statusOnly {
             updated = existing
             updated["status"] = body["status"]
+            try prepare(definition, &updated, existing: existing, statusOnly: true)
         } else {
             updated = body
             updated["apiVersion"] = .string(definition.type.apiVersion)
@@ -274,6 +315,7 @@ struct StoreState {
                 updated.setMetadata(field, existing["metadata"]?[field])
             }
             if definition.hasStatus { updated["status"] = existing["status"] }
+            try prepare(definition, &updated, existing: existing, statusOnly: false)
             if definition.tracksGeneration,
                updated.specContent(dropStatus: definition.hasStatus) != existing.specContent(dropStatus: definition.hasStatus) {
                 let generation = existing["metadata"]?["generation"]?.integerValue ?? 0
@@ -287,7 +329,7 @@ struct StoreState {
     /// Stores an updated object; one being deleted whose finalizers are all gone is removed.
     @discardableResult
     mutating func replace(_ ref: ObjectRef, _ updated: JSONValue, previous: JSONValue) -> JSONValue {
-        if updated.isBeingDeleted, updated.finalizers.isEmpty {
+        if updated.isBeingDeleted, updated.finalizers.isEmpty, !Self.lifecycleBlocksRemoval(ref.resource, updated) {
             return commit(ref.resource, ref.key, new: nil, previous: previous)
         }
         return commit(ref.resource, ref.key, new: updated, previous: previous)
@@ -297,6 +339,7 @@ struct StoreState {
 
     mutating func delete(_ definition: ResourceDefinition, _ key: ObjectKey, options: DeleteOptions) throws(APIError) -> DeleteOutcome {
         let resource = definition.groupResource
+        if resource == Self.namespaceResource { try admitNamespaceDelete(key.name) }
         let existing = try get(definition, key)
         if let uid = options.preconditionUID, uid != existing.uid {
             throw APIError.conflict(resource, name: key.name,
@@ -323,7 +366,8 @@ struct StoreState {
         case .background?: set(Finalizer.orphan, false); set(Finalizer.foreground, false)
         case nil: break
         }
-        if finalizers.isEmpty {
+        if ref.resource == Self.crdResource, !existing.isBeingDeleted { set(Self.crdCleanupFinalizer, true) }
+        if finalizers.isEmpty, !Self.lifecycleBlocksRemoval(ref.resource, existing) {
             return DeleteOutcome(object: commit(ref.resource, ref.key, new: nil, previous: existing), isPending: false)
         }
         var marked = existing
@@ -331,6 +375,7 @@ struct StoreState {
         if !existing.isBeingDeleted {
             marked.setMetadata("deletionTimestamp", .string(rfc3339(environment.now())))
             marked.setMetadata("deletionGracePeriodSeconds", .integer(0))
+            markDeleted(ref.resource, &marked)
         }
         if marked == existing { return DeleteOutcome(object: existing, isPending: true) }
         return DeleteOutcome(object: commit(ref.resource, ref.key, new: marked, previous: existing), isPending: true)
@@ -353,10 +398,12 @@ struct StoreState {
     }
 
     func list(_ definition: ResourceDefinition, namespace: String?, labelSelector: LabelSelector,
-              fieldSelector: FieldSelector, limit: Int?, continue token: String?) throws(APIError) -> ListResult {
+              fieldSelector: FieldSelector, limit: Int?, continue token: String?,
+              read: ReadVersion = .mostRecent) throws(APIError) -> ListResult {
         try fieldSelector.validate(supported: definition.supportedFieldSelectors)
         let resource = definition.groupResource
-        var version = resourceVersion
+        let pastVersion = try snapshotVersion(for: read)
+        var version = pastVersion ?? resourceVersion
         var start: ObjectKey?
         var bucket: [ObjectKey: JSONValue]
         if let token, !token.isEmpty {
@@ -372,6 +419,8 @@ struct StoreState {
             }
             version = min(decoded.resourceVersion, resourceVersion)
             bucket = snapshot(resource, at: version)
+        } else if let pastVersion {
+            bucket = snapshot(resource, at: pastVersion)
         } else {
             bucket = objects[resource] ?? [:]
         }
@@ -406,7 +455,7 @@ struct StoreState {
             return bucket.keys.sorted().compactMap { key in
                 if let namespace = watcher.namespace, key.namespace != namespace { return nil }
                 let object = bucket[key]!
-                return watcher.matches(object) ? StoreEvent(type: .added, object: object) : nil
+                return watcher.matches(object) ? watcher.present(StoreEvent(type: .added, object: object)) : nil
             }
         }
         if from < compactedThrough {

@@ -4,6 +4,8 @@ enum Validation {
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"
     static let dns1123LabelMessage =
         "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"
+    static let dns1035LabelMessage =
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"
     static let qualifiedNameMessage =
         "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"
     static let labelValueMessage =
@@ -25,6 +27,17 @@ enum Validation {
         let ok = !bytes.isEmpty && isLowerAlnum(bytes.first!) && isLowerAlnum(bytes.last!)
             && bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
         if !ok { errors.append(dns1123LabelMessage) }
+        return errors
+    }
+
+    /// Problems with `value` as a DNS-1035 label (a DNS-1123 label starting with a letter).
+    static func dns1035Label(_ value: String) -> [String] {
+        var errors: [String] = []
+        let bytes = Array(value.utf8)
+        if bytes.count > 63 { errors.append("must be no more than 63 characters") }
+        let startsWithLetter = bytes.first.map { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } ?? false
+        let ok = startsWithLetter && isLowerAlnum(bytes.last!) && bytes.allSatisfy { isLowerAlnum($0) || $0 == UInt8(ascii: "-") }
+        if !ok { errors.append(dns1035LabelMessage) }
         return errors
     }
 

@@ -135,6 +135,9 @@ struct WatchFilter: Sendable {
     var fieldSelector: FieldSelector
     /// Only events above this version are delivered.
     var minResourceVersion: Int64
+    /// The `apiVersion` objects are shown with when watched through a served version other
+    /// than the storage version.
+    var servedAPIVersion: String? = nil
 
     func matches(_ object: JSONValue) -> Bool {
         labelSelector.matches(object: object) && fieldSelector.matches(object: object)
@@ -143,6 +146,17 @@ struct WatchFilter: Sendable {
     /// What this watcher sees of `event`, kube-style: leaving the selection is a DELETED
     /// (the previous state at the event's version), entering it an ADDED.
     func translate(_ event: HistoryEvent) -> StoreEvent? {
+        present(translateStored(event))
+    }
+
+    /// `event` with the watched version's `apiVersion`.
+    func present(_ event: StoreEvent?) -> StoreEvent? {
+        guard var event, let servedAPIVersion, event.type != .bookmark else { return event }
+        event.object["apiVersion"] = .string(servedAPIVersion)
+        return event
+    }
+
+    private func translateStored(_ event: HistoryEvent) -> StoreEvent? {
         guard event.resource == resource, event.resourceVersion > minResourceVersion else { return nil }
         if let namespace, event.key.namespace != namespace { return nil }
         switch event.type {

@@ -44,13 +44,13 @@ import Testing
             _ = try store.delete(.configMaps, namespace: "default", name: "c", options: DeleteOptions(preconditionUID: "nope"))
         }
         #expect(uidError?.code == 409)
-        #expect(uidError?.message == #"Operation cannot be fulfilled on configmaps "c": Precondition failed: UID in precondition: nope, UID in object meta: uid-1"#)
+        #expect(uidError?.message == #"Operation cannot be fulfilled on configmaps "c": Precondition failed: UID in precondition: nope, UID in object meta: \#(firstTestUID)"#)
         let versionError = apiError {
             _ = try store.delete(.configMaps, namespace: "default", name: "c", options: DeleteOptions(preconditionResourceVersion: "1"))
         }
         #expect(versionError?.code == 409)
         let outcome = try store.delete(.configMaps, namespace: "default", name: "c",
-                                       options: DeleteOptions(preconditionUID: "uid-1", preconditionResourceVersion: object.rv))
+                                       options: DeleteOptions(preconditionUID: object.uid, preconditionResourceVersion: object.rv))
         #expect(!outcome.isPending)
         #expect(Int(outcome.object.rv)! > Int(object.rv)!)
     }

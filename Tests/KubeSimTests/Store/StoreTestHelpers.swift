@@ -39,6 +39,16 @@ func makeStore(
         })
 }
 
+/// Creates namespaces (kube refuses objects in namespaces that do not exist).
+func createNamespaces(_ store: ObjectStore, _ names: String...) throws {
+    for name in names {
+        _ = try store.create(.namespaces, ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
+    }
+}
+
+/// The first uid a test's objects get: the four bootstrap namespaces took `uid-1`...`uid-4`.
+let firstTestUID = "uid-5"
+
 func configMap(_ name: String, namespace: String? = "default", labels: [String: String]? = nil,
                data: [String: String] = [:]) -> JSONValue {
     var metadata: [String: JSONValue] = ["name": .string(name)]

@@ -21,6 +21,7 @@ import Testing
 
     @Test func fromVersionReplaysHistory() async throws {
         let store = makeStore()
+        try createNamespaces(store, "other")
         let a = try store.create(.configMaps, configMap("a"))
         _ = try store.create(.configMaps, configMap("b"))
         _ = try store.create(.deployments, deployment("d"))
