@@ -77,6 +77,8 @@ let package = Package(
         ),
         // Pure planning: the step machine, replica math and phase, shared by controller and CLI.
         .target(name: "RolloutCore", dependencies: ["SluiceAPI", "KubeClient"]),
+        // Traffic routers behind one protocol: each reads and edits its router object, purely.
+        .target(name: "TrafficRouting", dependencies: ["RolloutCore", "SluiceAPI", "KubeClient"]),
         // The controller's runtime and reconciler: informers, work queue, leader election.
         .target(
             name: "Controller",
@@ -84,6 +86,7 @@ let package = Package(
                 "KubeClient",
                 "SluiceAPI",
                 "RolloutCore",
+                "TrafficRouting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -94,6 +97,7 @@ let package = Package(
         .target(
             name: "RolloutCLI",
             dependencies: [
+                "Controller",
                 "KubeClient",
                 "KubeSim",
                 "SluiceAPI",
@@ -103,6 +107,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "rollout", dependencies: ["RolloutCLI"]),
+        .executableTarget(name: "rolloutd", dependencies: ["RolloutCLI"]),
         .executableTarget(
             name: "KubeClientBenchmark",
             dependencies: ["KubeClient", "CurlHTTP", "TestSupport"],
@@ -127,6 +132,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "KubeSim"]),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore", "SluiceAPI", "KubeClient"]),
+        .testTarget(name: "TrafficRoutingTests", dependencies: ["TrafficRouting", "RolloutCore", "SluiceAPI", "KubeClient"]),
         .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI", "KubeClient"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "KubeSim", "TestSupport"]),
     ]

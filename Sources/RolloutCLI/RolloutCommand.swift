@@ -6,7 +6,7 @@ public struct RolloutCommand: AsyncParsableCommand {
         commandName: "rollout",
         abstract: "Watch and steer Sluice progressive-delivery rollouts.",
         version: SluiceVersion.current,
-        subcommands: [VersionCommand.self, SimCommand.self, CRDsCommand.self]
+        subcommands: [VersionCommand.self, SimCommand.self, CRDsCommand.self, DemoCommand.self]
     )
 
     public init() {}

@@ -203,6 +203,8 @@ public final class RolloutController: Sendable {
         guard let rollout = checked.value, checked.problems.isEmpty else {
             return await reportInvalidSpec(object, problems: checked.problems.map(\.description))
         }
+        let unsupported = SluiceRouting.unsupportedRouters(rollout)
+        guard unsupported.isEmpty else { return await reportInvalidSpec(object, problems: unsupported) }
         guard rollout.metadata.deletionTimestamp == nil else { return .done }
         let binding = routerFor(rollout)
         let observed = observe(rollout, router: binding)

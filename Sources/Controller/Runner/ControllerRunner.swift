@@ -35,8 +35,9 @@ public struct ControllerRunner: Service {
     private let logger: Logger
 
     public init(options: Options, client: KubernetesClient, metrics: ControllerMetrics,
-                planner: @escaping RolloutController.Planner, router: @escaping RolloutController.RouterResolver,
-                routerResources: [ResourceType], logger: Logger) {
+                planner: @escaping RolloutController.Planner = SluiceRouting.planner,
+                router: @escaping RolloutController.RouterResolver = SluiceRouting.binding,
+                routerResources: [ResourceType] = SluiceRouting.resources, logger: Logger) {
         self.options = options
         self.logger = logger
         self.controller = RolloutController(
