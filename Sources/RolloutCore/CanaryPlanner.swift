@@ -1,0 +1,359 @@
+import Foundation
+import SluiceAPI
+
+/// The canary step machine. While an update runs, `status.currentStepIndex` is the step in
+/// progress; a step completes only once its effect is in place (the canary's pods
+/// available, the Services selecting the right revisions, the router carrying the split),
+/// and several steps may complete in one pass when their effects already are. After the
+/// last step the canary scales to full size and becomes stable.
+struct CanaryPlanner {
+    let inputs: PlanInputs
+    let strategy: CanaryStrategy
+
+    var steps: [CanaryStep] { strategy.steps ?? [] }
+    var routed: Bool { inputs.routed }
+    var replicas: Int32 { inputs.replicas }
+
+    func plan(_ draft: inout PlanDraft) {
+        let desired = inputs.desiredHash
+        var stable = draft.status.stableRS
+        if let lost = stable, lost != desired, inputs.replicaSet(lost) == nil {
+            draft.event(.warning, "StableReplicaSetMissing",
+                        "the stable ReplicaSet (revision \(lost)) is gone: revision \(desired) becomes stable without steps")
+            stable = nil
+        }
+        guard let stable, stable != desired else {
+            draft.status.stableRS = desired
+            planStable(&draft)
+            return
+        }
+        planUpdate(stable: stable, &draft)
+    }
+
+    // MARK: Stable (no update in progress)
+
+    /// The stable revision is the desired one: full size, all traffic, both Services on it;
+    /// every other ReplicaSet retired.
+    func planStable(_ draft: inout PlanDraft) {
+        let stable = inputs.desiredHash
+        if let abandoned = draft.status.canaryRS, abandoned != stable {
+            draft.event(.normal, "UpdateReverted",
+                        "the pod template is back to the stable revision \(stable): the update to \(abandoned) is abandoned")
+        }
+        draft.clearUpdate(stepCount: Int32(steps.count), stepsHash: stepsHash(steps))
+        draft.ensureReplicaSet(stable, replicas: replicas, inputs)
+        if routed {
+            draft.ensureTraffic(.allStable, inputs)
+            draft.status.weights = TrafficWeights(canary: 0, stable: 100)
+        } else {
+            draft.status.weights = TrafficWeights(canary: 0, stable: 100)
+        }
+        let services = [
+            draft.ensureService(strategy.stableService, selects: stable, field: "spec.strategy.canary.stableService", inputs),
+            draft.ensureService(strategy.canaryService, selects: stable, field: "spec.strategy.canary.canaryService", inputs),
+        ]
+        let stableWait = inputs.replicaSetWait(stable, target: replicas, role: "stable")
+        draft.retireReplicaSets(
+            keeping: [stable], delaySeconds: routed ? strategy.scaleDownDelaySeconds ?? CanaryStrategy.defaultScaleDownDelaySeconds : 0,
+            hold: stableWait != nil, historyLimit: historyLimit, inputs)
+
+        let after = inputs.predicting(draft)
+        let trafficWait = routed && after.observed.traffic != .allStable ? "waiting for the router to send all traffic to stable" : nil
+        let outcome: Outcome
+        if let missing = services.compactMap(\.problem).first {
+            outcome = .degraded(reason: "ServiceNotFound", message: missing)
+        } else if inputs.pausedBySpec {
+            outcome = .paused(reason: Reason.pausedBySpec, message: "paused by spec.paused (`rollout resume` continues)")
+        } else if let wait = after.replicaSetWait(stable, target: replicas, role: "stable") ?? trafficWait {
+            outcome = .progressing(wait)
+        } else {
+            outcome = .healthy("revision \(inputs.revision(of: stable)) (\(stable)) is stable and available")
+        }
+        draft.settle(outcome, completed: true, progress: draft.progressMade(inputs), inputs)
+    }
+
+    // MARK: Update in progress
+
+    func planUpdate(stable: String, _ draft: inout PlanDraft) {
+        let count = steps.count
+        var start = draft.beginUpdate(stable: stable, stepsHash: stepsHash(steps), inputs)
+        if draft.status.abort == true {
+            planAbort(stable: stable, why: nil, &draft)
+            return
+        }
+        let previousWeight = start.fresh ? 0 : draft.status.weights?.canary ?? 0
+        var index = min(max(Int(draft.status.currentStepIndex ?? 0), 0), count)
+        if draft.status.promoteFull == true, index < count {
+            draft.event(.normal, "RolloutPromoted", "promoted fully at step \(index + 1)/\(count): skipping the remaining steps")
+            draft.endPause()
+            index = count
+            start.progress = true
+        }
+        if !inputs.pausedBySpec {
+            index = walk(from: index, stable: stable, &draft, progress: &start.progress)
+        }
+        draft.status.currentStepIndex = Int32(index)
+
+        let targets = CanaryTargets(index: index, steps: steps, replicas: replicas, routed: routed)
+        let wait = self.wait(for: targets, index: index, stable: stable)
+        if index == count, wait == nil, !inputs.pausedBySpec {
+            promote(stable: stable, &draft)
+            return
+        }
+        let progress = start.progress || draft.progressMade(inputs)
+        let missing = serviceStates(stable: stable).compactMap(\.problem).first
+        if inputs.spec.progressDeadlineAbort == true, missing == nil, !inputs.pausedBySpec, draft.status.controllerPause != true,
+            draft.progressDeadlineExceeded(progress: progress, inputs)
+        {
+            let seconds = draft.progressDeadlineSeconds(inputs)
+            let waiting = wait ?? "step \(stepLabel(index))"
+            draft.event(.warning, Reason.progressDeadlineExceeded, "no progress for \(seconds)s (progressDeadlineSeconds): \(waiting)")
+            draft.status.abort = true
+            planAbort(stable: stable, why: "progress deadline of \(seconds)s exceeded: \(waiting)", &draft)
+            return
+        }
+
+        ensure(targets, index: index, stable: stable, previousWeight: previousWeight, &draft)
+        let after = CanaryPlanner(inputs: inputs.predicting(draft), strategy: strategy)
+        let outcome: Outcome
+        if let missing {
+            outcome = .degraded(reason: "ServiceNotFound", message: missing)
+        } else if inputs.pausedBySpec {
+            outcome = .paused(reason: Reason.pausedBySpec, message: "paused by spec.paused at step \(stepLabel(index)) (`rollout resume` continues)")
+        } else if draft.status.controllerPause == true, index < count {
+            outcome = pauseOutcome(index: index, draft)
+        } else {
+            let waiting = after.wait(for: targets, index: index, stable: stable) ?? (index < count ? steps[index].summary : "full promotion")
+            outcome = .progressing("step \(stepLabel(index)): \(waiting)")
+        }
+        draft.settle(outcome, completed: false, progress: progress, inputs)
+    }
+
+    /// Completes every step whose effect is in place, from `index` on; returns the step now
+    /// in progress (`steps.count` once all are done).
+    private func walk(from start: Int, stable: String, _ draft: inout PlanDraft, progress: inout Bool) -> Int {
+        var index = start
+        while index < steps.count {
+            let step = steps[index]
+            let targets = CanaryTargets(index: index, steps: steps, replicas: replicas, routed: routed)
+            guard wait(for: targets, index: index, stable: stable) == nil else { break }
+            var note = ""
+            switch step.kind {
+            case .pause(let pause):
+                let duration = pause.duration?.duration
+                if duration == .zero, draft.status.pauseStartTime == nil { break }
+                switch draft.pause(inputs) {
+                case .promoted:
+                    note = " (promoted)"
+                case .started:
+                    draft.event(.normal, "RolloutPaused", "paused at step \(stepLabel(index)): \(step.summary)")
+                    if let duration { draft.wake(at: inputs.now.addingTimeInterval(duration.timeInterval)) }
+                    return index
+                case .waiting(let since):
+                    guard let duration else { return index }
+                    let end = since.addingTimeInterval(duration.timeInterval)
+                    guard inputs.now >= end else {
+                        draft.wake(at: end)
+                        return index
+                    }
+                }
+            case .analysis, .experiment:
+                switch draft.pause(inputs) {
+                case .promoted:
+                    note = " (promoted)"
+                case .started:
+                    draft.event(.normal, "RolloutPaused", "paused at step \(stepLabel(index)): \(Self.analysisUnavailable(step))")
+                    return index
+                case .waiting:
+                    return index
+                }
+            default:
+                break
+            }
+            complete(index, &draft, note: note)
+            index += 1
+            progress = true
+        }
+        return index
+    }
+
+    private func complete(_ index: Int, _ draft: inout PlanDraft, note: String) {
+        draft.endPause()
+        draft.event(.normal, "StepCompleted", "step \(stepLabel(index)) completed: \(steps[index].summary)\(note)")
+    }
+
+    private func stepLabel(_ index: Int) -> String { index < steps.count ? "\(index + 1)/\(steps.count)" : "\(steps.count)/\(steps.count)" }
+
+    static func analysisUnavailable(_ step: CanaryStep) -> String {
+        let what = step.experiment != nil ? "experiment" : "analysis"
+        return "\(step.summary): \(what) steps need the analysis controller (issue 6), which Sluice does not have yet; "
+            + "`rollout promote` moves past this step"
+    }
+
+    private func pauseOutcome(index: Int, _ draft: PlanDraft) -> Outcome {
+        let step = steps[index]
+        switch step.kind {
+        case .pause(let pause):
+            var message = "paused at step \(stepLabel(index)) (\(step.summary))"
+            if let duration = pause.duration?.duration, let since = draft.status.pauseStartTime {
+                message += " until \(Timestamp(since.date.addingTimeInterval(duration.timeInterval)))"
+            }
+            return .paused(reason: Reason.pauseStep, message: message + "; `rollout promote` continues")
+        default:
+            return .paused(reason: Reason.analysisUnavailable, message: "paused at step \(stepLabel(index)): \(Self.analysisUnavailable(step))")
+        }
+    }
+
+    // MARK: What is in place
+
+    /// The Services' state for an update: stable on the stable revision, canary on the new one.
+    private func serviceStates(stable: String) -> [ServiceState] {
+        var scratch = PlanDraft(status: RolloutStatus())
+        return serviceEnsures(stable: stable, canary: inputs.desiredHash, &scratch)
+    }
+
+    private func serviceEnsures(stable: String, canary: String, _ draft: inout PlanDraft) -> [ServiceState] {
+        [
+            draft.ensureService(strategy.stableService, selects: stable, field: "spec.strategy.canary.stableService", inputs),
+            draft.ensureService(strategy.canaryService, selects: canary, field: "spec.strategy.canary.canaryService", inputs),
+        ]
+    }
+
+    /// What the step in progress still waits for (pods, Services, the router), nil when its
+    /// effect is in place. At full promotion the router is not consulted: the split stays
+    /// where the steps left it until the switch.
+    func wait(for targets: CanaryTargets, index: Int, stable: String) -> String? {
+        if let wait = inputs.replicaSetWait(inputs.desiredHash, target: targets.canaryReplicas, role: "canary") { return wait }
+        if let set = inputs.replicaSet(stable) {
+            if set.replicas != targets.stableReplicas {
+                return "waiting for the stable ReplicaSet \(set.name) to scale to \(targets.stableReplicas) (now \(set.replicas))"
+            }
+            if !routed, set.availableReplicas < targets.stableReplicas {
+                return "waiting for the stable ReplicaSet \(set.name): \(set.availableReplicas)/\(targets.stableReplicas) pods available"
+            }
+        }
+        if let wait = serviceStates(stable: stable).compactMap(\.wait).first { return wait }
+        if routed, index < steps.count, inputs.observed.traffic != targets.traffic {
+            return "waiting for the router to carry \(describe(targets.traffic))"
+        }
+        return nil
+    }
+
+    private func describe(_ traffic: TrafficState) -> String {
+        var parts = ["canary weight \(traffic.canaryWeight)"]
+        if !traffic.headerRoutes.isEmpty { parts.append("header routes \(traffic.headerRoutes.keys.sorted().joined(separator: ", "))") }
+        if !traffic.mirrorRoutes.isEmpty { parts.append("mirror routes \(traffic.mirrorRoutes.keys.sorted().joined(separator: ", "))") }
+        return parts.joined(separator: ", ")
+    }
+
+    // MARK: Making it so
+
+    /// Issues the writes toward `targets`. With a router the canary's weight rises only once
+    /// its pods are available (it falls at once), and the canary shrinks only once the
+    /// router carries the lower weight. Without a router both sides move as a rolling update.
+    private func ensure(_ targets: CanaryTargets, index: Int, stable: String, previousWeight: Int32, _ draft: inout PlanDraft) {
+        let desired = inputs.desiredHash
+        let servicesInPlace = serviceEnsures(stable: stable, canary: desired, &draft).allSatisfy { $0 == .inPlace }
+        if routed {
+            let carried = inputs.observed.traffic
+            var canaryTarget = targets.canaryReplicas
+            if let set = inputs.replicaSet(desired), canaryTarget < set.replicas, let carried, carried.canaryWeight > targets.weight {
+                canaryTarget = set.replicas
+            }
+            draft.ensureReplicaSet(desired, replicas: canaryTarget, inputs)
+            draft.ensureReplicaSet(stable, replicas: replicas, inputs)
+            if index < steps.count {
+                let canaryReady = inputs.isAvailable(desired, at: targets.canaryReplicas) && servicesInPlace
+                var traffic = targets.traffic
+                if !canaryReady, carried?.canaryWeight != targets.weight {
+                    traffic.canaryWeight = min(targets.weight, previousWeight)
+                }
+                draft.ensureTraffic(traffic, inputs)
+                draft.status.weights = Self.weights(traffic)
+            }
+        } else {
+            let canarySet = inputs.replicaSet(desired)
+            let stableSet = inputs.replicaSet(stable)
+            let next = RollingScale(
+                canary: .init(current: canarySet?.replicas ?? 0, available: canarySet?.availableReplicas ?? 0, target: targets.canaryReplicas),
+                stable: .init(current: stableSet?.replicas ?? 0, available: stableSet?.availableReplicas ?? 0, target: targets.stableReplicas),
+                replicas: replicas, maxSurge: strategy.maxSurge, maxUnavailable: strategy.maxUnavailable
+            ).next()
+            draft.ensureReplicaSet(desired, replicas: next.canary, inputs)
+            draft.ensureReplicaSet(stable, replicas: next.stable, inputs)
+            draft.status.weights = Self.replicaRatio(canary: canarySet?.availableReplicas ?? 0, stable: stableSet?.availableReplicas ?? 0)
+        }
+        draft.retireReplicaSets(
+            keeping: [stable, desired], delaySeconds: routed ? strategy.scaleDownDelaySeconds ?? CanaryStrategy.defaultScaleDownDelaySeconds : 0,
+            historyLimit: historyLimit, inputs)
+    }
+
+    /// All steps are done and the canary is at full size: it becomes stable. The switch
+    /// itself (stable Service to the new revision, all traffic to stable, the old stable
+    /// retired after `scaleDownDelaySeconds`) is the stable plan for the new revision.
+    private func promote(stable oldStable: String, _ draft: inout PlanDraft) {
+        let desired = inputs.desiredHash
+        draft.event(.normal, "RolloutCompleted",
+                    "revision \(inputs.revision(of: desired)) (\(desired)) is now stable, replacing \(oldStable)")
+        draft.status.stableRS = desired
+        draft.status.canaryRS = nil
+        planStable(&draft)
+    }
+
+    // MARK: Abort
+
+    /// Traffic back on stable in this very plan (the first write), stable at full size, the
+    /// canary scaled down `abortScaleDownDelaySeconds` after the abort (without a router, as
+    /// the stable pods come back), both Services on stable. Stays so until retried or a new
+    /// template.
+    func planAbort(stable: String, why: String?, _ draft: inout PlanDraft) {
+        let desired = inputs.desiredHash
+        draft.status.abort = true
+        let abortedAt = draft.status.abortedAt?.date ?? inputs.now
+        if draft.status.abortedAt == nil { draft.status.abortedAt = Timestamp(inputs.now) }
+        draft.endPause()
+        draft.status.promoteFull = nil
+        if routed {
+            draft.ensureTraffic(.allStable, inputs)
+            draft.ensureReplicaSet(stable, replicas: replicas, inputs)
+            if let canary = inputs.replicaSet(desired) {
+                let delay = strategy.abortScaleDownDelaySeconds ?? CanaryStrategy.defaultAbortScaleDownDelaySeconds
+                draft.scaleDown(canary, at: abortedAt.addingTimeInterval(TimeInterval(delay)), inputs)
+            }
+            draft.status.weights = TrafficWeights(canary: 0, stable: 100)
+        } else {
+            let canarySet = inputs.replicaSet(desired)
+            let stableSet = inputs.replicaSet(stable)
+            let next = RollingScale(
+                canary: .init(current: canarySet?.replicas ?? 0, available: canarySet?.availableReplicas ?? 0, target: 0),
+                stable: .init(current: stableSet?.replicas ?? 0, available: stableSet?.availableReplicas ?? 0, target: replicas),
+                replicas: replicas, maxSurge: strategy.maxSurge, maxUnavailable: strategy.maxUnavailable
+            ).next()
+            if let canarySet, canarySet.replicas != next.canary { draft.scale(canarySet.name, to: next.canary) }
+            draft.ensureReplicaSet(stable, replicas: next.stable, inputs)
+            draft.status.weights = Self.replicaRatio(canary: canarySet?.availableReplicas ?? 0, stable: stableSet?.availableReplicas ?? 0)
+        }
+        _ = serviceEnsures(stable: stable, canary: stable, &draft)
+        draft.retireReplicaSets(
+            keeping: [stable, desired], delaySeconds: routed ? strategy.scaleDownDelaySeconds ?? CanaryStrategy.defaultScaleDownDelaySeconds : 0,
+            historyLimit: historyLimit, inputs)
+        draft.settleAborted(revision: "\(inputs.revision(of: desired)) (\(desired))", stable: stable, why: why, inputs)
+    }
+
+    // MARK: Helpers
+
+    private var historyLimit: Int32 { inputs.spec.revisionHistoryLimit ?? RolloutSpec.defaultRevisionHistoryLimit }
+
+    /// Status weights for a split the router carries: mirror is the largest mirror percentage.
+    static func weights(_ traffic: TrafficState) -> TrafficWeights {
+        TrafficWeights(canary: traffic.canaryWeight, stable: 100 - traffic.canaryWeight,
+                       mirror: traffic.mirrorRoutes.values.map(\.effectivePercentage).max())
+    }
+
+    /// Status weights without a router: the canary's share of available pods.
+    static func replicaRatio(canary: Int32, stable: Int32) -> TrafficWeights {
+        let total = canary + stable
+        let share = total == 0 ? 0 : Int32((Double(canary) * 100 / Double(total)).rounded())
+        return TrafficWeights(canary: share, stable: 100 - share)
+    }
+}
