@@ -10,7 +10,7 @@ APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config nginx
 PIP_PACKAGES := 'scipy==1.17.*' kubernetes pytest
 BENCH_ARGS ?=
 
-.PHONY: all build deps demo test bench clean reference-vectors crds
+.PHONY: all build deps demo tour test bench clean reference-vectors crds
 
 all: build
 
@@ -26,6 +26,11 @@ build: deps
 demo: deps
 	$(SWIFT) build -j $(JOBS) --product rollout
 	@./scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/rollout"
+
+## tour: the parts under the demo one by one (client over TLS, KubeSim with curl).
+tour: deps
+	$(SWIFT) build -j $(JOBS) --product rollout
+	@./scripts/tour.sh "$$($(SWIFT) build --show-bin-path)/rollout"
 
 ## test: install what is missing, then run every test.
 test: deps

@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient", "CurlHTTP", "Statistics", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "KubeSim"]),
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "KubeSim", "SluiceAPI"]),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore", "SluiceAPI", "KubeClient"]),
         .testTarget(name: "TrafficRoutingTests", dependencies: ["TrafficRouting", "RolloutCore", "SluiceAPI", "KubeClient"]),
         .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI", "KubeClient"]),

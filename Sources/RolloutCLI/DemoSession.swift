@@ -1,4 +1,5 @@
 import Foundation
+import Controller
 import KubeClient
 import SluiceAPI
 

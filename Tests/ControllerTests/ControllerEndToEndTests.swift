@@ -1,0 +1,229 @@
+import Foundation
+import KubeClient
+import KubeSim
+import Logging
+import SluiceAPI
+import Testing
+@testable import Controller
+
+/// A SimulatedCluster with the Sluice CRDs, two Services and an HTTPRoute, and a client.
+struct ControllerHarness: Sendable {
+    let cluster: SimulatedCluster
+    let client: KubernetesClient
+
+    static func with<T: Sendable>(_ body: (ControllerHarness) async throws -> T) async throws -> T {
+        let certificate = try ServingCertificate.generate()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let cluster = SimulatedCluster(token: "t", tls: certificate, tickInterval: .milliseconds(50), logger: logger)
+        return try await cluster.serving { port in
+            let client = KubernetesClient(
+                configuration: ClientConfiguration(server: "https://127.0.0.1:\(port)",
+                                                   tls: TLSConfiguration(certificateAuthority: Array(certificate.caPEM.utf8)),
+                                                   credentials: Credentials(bearerToken: Secret("t"))),
+                retryPolicy: .none, logger: logger)
+            let harness = ControllerHarness(cluster: cluster, client: client)
+            try await harness.install()
+            return try await body(harness)
+        }
+    }
+
+    var applier: ObjectApplier { ObjectApplier(client: client, fieldManager: "test") }
+
+    func install() async throws {
+        for crd in SluiceCRDs.all { try await applier.apply(crd.definition) }
+        #expect(await eventually { (try? await client.resourceExists(.rollouts)) == true })
+        for name in ["web-stable", "web-canary"] {
+            try await applier.apply([
+                "apiVersion": "v1", "kind": "Service", "metadata": ["name": .string(name), "namespace": "default"],
+                "spec": ["selector": ["app": "web"], "ports": [["port": 80, "targetPort": 8080]]],
+            ])
+        }
+        try await applier.apply([
+            "apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": ["name": "web", "namespace": "default"],
+            "spec": [
+                "parentRefs": [["name": "gw"]],
+                "rules": [
+                    ["matches": [["path": ["type": "PathPrefix", "value": "/admin"]]], "backendRefs": [["name": "admin", "port": 80]]],
+                    ["backendRefs": [["name": "web-stable", "port": 80, "weight": 100], ["name": "web-canary", "port": 80, "weight": 0]]],
+                ],
+            ],
+        ])
+    }
+
+    /// A canary Rollout over the HTTPRoute `web` with `steps`.
+    static func rollout(_ name: String = "web", image: String = "web:1", steps: [JSONValue]) -> JSONValue {
+        [
+            "apiVersion": "sluice.dev/v1alpha1", "kind": "Rollout",
+            "metadata": ["name": .string(name), "namespace": "default"],
+            "spec": [
+                "replicas": 2,
+                "selector": ["matchLabels": ["app": "web"]],
+                "template": [
+                    "metadata": ["labels": ["app": "web"]],
+                    "spec": ["containers": [["name": "web", "image": .string(image)]]],
+                ],
+                "strategy": ["canary": [
+                    "stableService": "web-stable", "canaryService": "web-canary",
+                    "trafficRouting": ["gatewayAPI": ["httpRoute": "web"]],
+                    "scaleDownDelaySeconds": 1, "abortScaleDownDelaySeconds": 1,
+                    "steps": .array(steps),
+                ]],
+            ],
+        ]
+    }
+
+    func controller() -> RolloutController {
+        var logger = Logger(label: "test.controller")
+        logger.logLevel = .critical
+        return RolloutController(client: client,
+                                 configuration: .init(namespace: "default", workers: 2, resyncPeriod: .seconds(30),
+                                                      routerResources: SluiceRouting.resources),
+                                 planner: SluiceRouting.planner, router: SluiceRouting.binding, logger: logger)
+    }
+
+    /// Runs a controller while `body` runs.
+    func withController<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        let controller = controller()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await controller.run() }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
+    func rolloutStatus(_ name: String = "web") async throws -> JSONValue {
+        try await client.resources(DynamicObject.self, .rollouts, namespace: "default").get(name).json["status"] ?? .null
+    }
+
+    func route() async throws -> DynamicObject {
+        try await client.resources(DynamicObject.self, SluiceRouting.httpRoutes, namespace: "default").get("web")
+    }
+
+    /// [stable, canary] weights of the rule that carries both Services.
+    func weights() async throws -> [Int64] {
+        let rules = try await route().json[path: "spec", "rules"]?.arrayValue ?? []
+        let refs = rules.first { ($0["backendRefs"]?.arrayValue ?? []).count == 2 }?["backendRefs"]?.arrayValue ?? []
+        func weight(_ name: String) -> Int64 { refs.first { $0["name"]?.stringValue == name }?["weight"]?.integerValue ?? -1 }
+        return [weight("web-stable"), weight("web-canary")]
+    }
+
+    func phase(_ name: String = "web") async -> String? {
+        try? await rolloutStatus(name)["phase"]?.stringValue
+    }
+
+    func setImage(_ image: String, _ name: String = "web") async throws {
+        _ = try await client.resources(DynamicObject.self, .rollouts, namespace: "default").patch(name, .json([
+            JSONPatchOperation(op: "replace", path: "/spec/template/spec/containers/0/image", value: .string(image)),
+        ]))
+    }
+
+    /// What `rollout promote`, `abort` and friends write: a merge patch of the status.
+    func patchStatus(_ status: JSONValue, _ name: String = "web") async throws {
+        _ = try await client.resources(DynamicObject.self, .rollouts, namespace: "default")
+            .patch(name, .merge(["status": status]), subresource: "status")
+    }
+}
+
+@Suite("Controller end to end on KubeSim", .serialized)
+struct ControllerEndToEndTests {
+    @Test func aCanaryWalksItsStepsToHealthy() async throws {
+        try await ControllerHarness.with { h in
+            try await h.withController {
+                try await h.applier.apply(ControllerHarness.rollout(steps: [
+                    ["setWeight": 20], ["pause": ["duration": "1s"]], ["setWeight": 50], ["pause": ["duration": "1s"]],
+                ]))
+                #expect(await eventually(timeout: .seconds(30)) { await h.phase() == "Healthy" })
+                let stable = try await h.rolloutStatus()["stableRS"]?.stringValue
+                try await h.setImage("web:2")
+                // The canary reaches 20%, then 50%, then is promoted: all traffic back on (the new) stable.
+                #expect(await eventually(timeout: .seconds(30)) { (try? await h.weights()) == [80, 20] })
+                #expect(await eventually(timeout: .seconds(30)) { (try? await h.weights()) == [50, 50] })
+                #expect(await eventually(timeout: .seconds(30)) {
+                    let status = try? await h.rolloutStatus()
+                    return status?["phase"] == "Healthy" && status?["stableRS"]?.stringValue != stable
+                })
+                #expect(try await h.weights() == [100, 0])
+                // The rule the user wrote for /admin is untouched.
+                let rules = try await h.route().json[path: "spec", "rules"]?.arrayValue ?? []
+                #expect(rules.contains { $0["backendRefs"]?.arrayValue?.first?["name"] == "admin" && $0["backendRefs"]?.arrayValue?.first?["weight"] == nil })
+            }
+        }
+    }
+
+    @Test func anIndefinitePauseWaitsForPromoteAndAbortReturnsTrafficToStable() async throws {
+        try await ControllerHarness.with { h in
+            try await h.withController {
+                try await h.applier.apply(ControllerHarness.rollout(steps: [["setWeight": 30], ["pause": [:]], ["setWeight": 60], ["pause": [:]]]))
+                #expect(await eventually(timeout: .seconds(30)) { await h.phase() == "Healthy" })
+                try await h.setImage("web:2")
+                #expect(await eventually(timeout: .seconds(30)) {
+                    let phase = await h.phase()
+                    let weights = try? await h.weights()
+                    return phase == "Paused" && weights == [70, 30]
+                })
+                // It stays paused: nothing moves for a while.
+                try await Task.sleep(for: .seconds(2))
+                #expect(await h.phase() == "Paused")
+                #expect(try await h.weights() == [70, 30])
+                // rollout promote: clear the pause start; the next step runs.
+                try await h.patchStatus(["pauseStartTime": .null])
+                #expect(await eventually(timeout: .seconds(30)) {
+                    let phase = await h.phase()
+                    let weights = try? await h.weights()
+                    return phase == "Paused" && weights == [40, 60]
+                })
+                // rollout abort: all traffic to stable at once.
+                try await h.patchStatus(["abort": true])
+                #expect(await eventually(timeout: .seconds(10)) { (try? await h.weights()) == [100, 0] })
+                #expect(await eventually(timeout: .seconds(10)) { await h.phase() == "Aborted" })
+            }
+        }
+    }
+
+    @Test func aRestartedControllerKeepsStepAndWeights() async throws {
+        try await ControllerHarness.with { h in
+            try await h.withController {
+                try await h.applier.apply(ControllerHarness.rollout(steps: [["setWeight": 40], ["pause": [:]]]))
+                #expect(await eventually(timeout: .seconds(30)) { await h.phase() == "Healthy" })
+                try await h.setImage("web:2")
+                #expect(await eventually(timeout: .seconds(30)) {
+                    let phase = await h.phase()
+                    let weights = try? await h.weights()
+                    return phase == "Paused" && weights == [60, 40]
+                })
+            }
+            // The first controller is gone. Remember what the cluster shows, start a new one.
+            let before = try await h.rolloutStatus()
+            let routeVersion = try await h.route().resourceVersion
+            try await h.withController {
+                try await Task.sleep(for: .seconds(2))
+                #expect(try await h.weights() == [60, 40])
+                #expect(try await h.route().resourceVersion == routeVersion)  // not even rewritten
+                let after = try await h.rolloutStatus()
+                #expect(after["currentStepIndex"] == before["currentStepIndex"])
+                #expect(after["phase"] == "Paused")
+            }
+        }
+    }
+
+    @Test func anInvalidSpecIsReportedAndTheOthersCarryOn() async throws {
+        try await ControllerHarness.with { h in
+            try await h.withController {
+                var bad = ControllerHarness.rollout("bad", steps: [["setWeight": 10]])
+                bad["spec"]?["strategy"]?["canary"]?["steps"] = [["setWeight": 140]]
+                try await h.applier.apply(bad)
+                try await h.applier.apply(ControllerHarness.rollout("good", steps: [["setWeight": 10]]))
+                #expect(await eventually(timeout: .seconds(30)) {
+                    let conditions = (try? await h.rolloutStatus("bad"))?["conditions"]?.arrayValue ?? []
+                    return conditions.contains { $0["type"] == "InvalidSpec" && $0["message"]?.stringValue?.contains("setWeight") == true }
+                })
+                #expect(await eventually(timeout: .seconds(30)) { await h.phase("good") == "Healthy" })
+                // Nothing was created for the bad one.
+                let replicaSets = try await h.client.resources(DynamicObject.self, .replicaSets, namespace: "default").list().items
+                #expect(!replicaSets.contains { $0.json[path: "metadata", "ownerReferences"]?.arrayValue?.first?["name"] == "bad" })
+            }
+        }
+    }
+}
