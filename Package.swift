@@ -121,6 +121,12 @@ let package = Package(
             path: "Benchmarks/KubeSimBenchmark"
         ),
         .executableTarget(
+            name: "ControllerBenchmark",
+            dependencies: ["Controller", "KubeSim", "KubeClient", "SluiceAPI",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/ControllerBenchmark"
+        ),
+        .executableTarget(
             name: "StatisticsBenchmark",
             dependencies: ["Statistics"],
             path: "Benchmarks/StatisticsBenchmark"
