@@ -82,8 +82,8 @@ struct BlueGreenPlanner {
         draft.clearUpdate(stepCount: nil, stepsHash: nil)
         draft.ensureReplicaSet(stable, replicas: replicas, inputs)
         let services = [
-            draft.ensureService(strategy.activeService, selects: stable, field: "spec.strategy.blueGreen.activeService", inputs),
-            draft.ensureService(strategy.previewService, selects: stable, field: "spec.strategy.blueGreen.previewService", inputs),
+            draft.ensureService(strategy.activeService, selects: stable, field: Self.activeField, inputs),
+            draft.ensureService(strategy.previewService, selects: stable, field: Self.previewField, inputs),
         ]
         draft.status.blueGreen = BlueGreenStatus(activeSelector: stable, previewSelector: strategy.previewService == nil ? nil : stable)
         draft.retireReplicaSets(keeping: [stable], delaySeconds: scaleDownDelay, historyLimit: historyLimit, inputs)
@@ -232,14 +232,19 @@ struct BlueGreenPlanner {
     }
 
     private func serviceStates(index: Int, stable: String) -> [ServiceState] {
-        var scratch = PlanDraft(status: RolloutStatus())
-        return serviceEnsures(active: activeTarget(index: index, stable: stable), &scratch)
+        [
+            ServiceState(strategy.activeService, selects: activeTarget(index: index, stable: stable), field: Self.activeField, inputs.observed),
+            ServiceState(strategy.previewService, selects: inputs.desiredHash, field: Self.previewField, inputs.observed),
+        ]
     }
+
+    static let activeField = "spec.strategy.blueGreen.activeService"
+    static let previewField = "spec.strategy.blueGreen.previewService"
 
     private func serviceEnsures(active: String, _ draft: inout PlanDraft) -> [ServiceState] {
         [
-            draft.ensureService(strategy.activeService, selects: active, field: "spec.strategy.blueGreen.activeService", inputs),
-            draft.ensureService(strategy.previewService, selects: inputs.desiredHash, field: "spec.strategy.blueGreen.previewService", inputs),
+            draft.ensureService(strategy.activeService, selects: active, field: Self.activeField, inputs),
+            draft.ensureService(strategy.previewService, selects: inputs.desiredHash, field: Self.previewField, inputs),
         ]
     }
 
