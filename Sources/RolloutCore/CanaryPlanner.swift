@@ -23,6 +23,10 @@ struct CanaryPlanner {
             stable = nil
         }
         guard let stable, stable != desired else {
+            if draft.status.stableRS == nil {
+                draft.event(.normal, "InitialRevision",
+                            "revision \(inputs.revision(of: desired)) (\(desired)) is the first stable revision: it runs at full size without steps")
+            }
             draft.status.stableRS = desired
             planStable(&draft)
             return
