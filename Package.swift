@@ -77,8 +77,9 @@ let package = Package(
         ),
         // Pure planning: the step machine, replica math and phase, shared by controller and CLI.
         .target(name: "RolloutCore", dependencies: ["SluiceAPI", "KubeClient"]),
-        // Traffic routers behind one protocol: each reads and edits its router object, purely.
-        .target(name: "TrafficRouting", dependencies: ["RolloutCore", "SluiceAPI", "KubeClient"]),
+        // `TrafficRouter`: reads and edits the object that splits traffic (one folder per
+        // router: GatewayAPI, ReplicaRatio). Pure edits of JSON; no I/O.
+        .target(name: "TrafficRouting", dependencies: ["SluiceAPI", "RolloutCore", "KubeClient"]),
         // The controller's runtime and reconciler: informers, work queue, leader election.
         .target(
             name: "Controller",
@@ -138,7 +139,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "KubeSim", "SluiceAPI"]),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore", "SluiceAPI", "KubeClient"]),
-        .testTarget(name: "TrafficRoutingTests", dependencies: ["TrafficRouting", "RolloutCore", "SluiceAPI", "KubeClient"]),
+        .testTarget(name: "TrafficRoutingTests", dependencies: ["TrafficRouting", "RolloutCore", "SluiceAPI", "KubeClient", "KubeSim"]),
         .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI", "KubeClient"]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "KubeSim", "TestSupport"]),
     ]

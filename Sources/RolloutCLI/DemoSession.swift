@@ -139,10 +139,11 @@ struct DemoSnapshot {
         if let routeName = rollout[path: "spec", "strategy", "canary", "trafficRouting", "gatewayAPI", "httpRoute"]?.stringValue,
            let object = try? await client.resources(DynamicObject.self, SluiceRouting.httpRoutes, namespace: namespace).get(routeName) {
             let rules = object.json[path: "spec", "rules"]?.arrayValue ?? []
-            let weights = rules.flatMap { $0["backendRefs"]?.arrayValue ?? [] }
-                .map { "\($0["name"]?.stringValue ?? "?")=\($0["weight"]?.integerValue ?? 1)" }
             let managed = rules.compactMap { $0["name"]?.stringValue }.filter { $0.hasPrefix("sluice-") }
-            route = "route[" + weights.joined(separator: " ") + (managed.isEmpty ? "" : " +" + managed.joined(separator: ",")) + "]"
+            let weights = rules.filter { !($0["name"]?.stringValue?.hasPrefix("sluice-") ?? false) }
+                .flatMap { $0["backendRefs"]?.arrayValue ?? [] }
+                .map { "\($0["name"]?.stringValue ?? "?")=\($0["weight"]?.integerValue ?? 1)" }
+            route = "route[" + weights.joined(separator: " ") + "]" + (managed.isEmpty ? "" : " + rules " + managed.joined(separator: ", "))
         }
         let generation = rollout[path: "metadata", "generation"]?.integerValue
         let observed = status?["observedGeneration"]?.integerValue

@@ -5,6 +5,8 @@ import SluiceAPI
 /// while a blue-green update runs, so that a restarted controller knows which gates are
 /// behind it.
 enum BlueGreenGate: Equatable {
+    /// The new revision is up behind the preview Service with `previewReplicaCount` pods.
+    case preview
     /// `prePromotionAnalysis`: needs the analysis controller; paused until promoted.
     case prePromotionAnalysis
     /// `autoPromotionEnabled: false`: paused until `rollout promote`.
@@ -18,6 +20,7 @@ enum BlueGreenGate: Equatable {
 
     var summary: String {
         switch self {
+        case .preview: "preview ready"
         case .prePromotionAnalysis: "prePromotionAnalysis"
         case .manualPromotion: "promotion (autoPromotionEnabled: false)"
         case .autoPromotion(let seconds): "autoPromotionSeconds \(seconds)"
@@ -27,7 +30,7 @@ enum BlueGreenGate: Equatable {
     }
 
     static func gates(of strategy: BlueGreenStrategy) -> [BlueGreenGate] {
-        var gates: [BlueGreenGate] = []
+        var gates: [BlueGreenGate] = [.preview]
         if strategy.prePromotionAnalysis != nil { gates.append(.prePromotionAnalysis) }
         if strategy.autoPromotionEnabled == false {
             gates.append(.manualPromotion)
@@ -61,6 +64,10 @@ struct BlueGreenPlanner {
             stable = nil
         }
         guard let stable, stable != desired else {
+            if draft.status.stableRS == nil {
+                draft.event(.normal, "InitialRevision",
+                            "revision \(inputs.revision(of: desired)) (\(desired)) is the first active revision: it runs at full size without steps")
+            }
             draft.status.stableRS = desired
             planStable(&draft)
             return
@@ -79,8 +86,8 @@ struct BlueGreenPlanner {
         draft.clearUpdate(stepCount: nil, stepsHash: nil)
         draft.ensureReplicaSet(stable, replicas: replicas, inputs)
         let services = [
-            draft.ensureService(strategy.activeService, selects: stable, field: "spec.strategy.blueGreen.activeService", inputs),
-            draft.ensureService(strategy.previewService, selects: stable, field: "spec.strategy.blueGreen.previewService", inputs),
+            draft.ensureService(strategy.activeService, selects: stable, field: Self.activeField, inputs),
+            draft.ensureService(strategy.previewService, selects: stable, field: Self.previewField, inputs),
         ]
         draft.status.blueGreen = BlueGreenStatus(activeSelector: stable, previewSelector: strategy.previewService == nil ? nil : stable)
         draft.retireReplicaSets(keeping: [stable], delaySeconds: scaleDownDelay, historyLimit: historyLimit, inputs)
@@ -109,7 +116,7 @@ struct BlueGreenPlanner {
             return
         }
         var index = min(max(Int(draft.status.currentStepIndex ?? 0), 0), gates.count)
-        if draft.status.promoteFull == true {
+        if draft.status.promoteFull == true, index > 0 {
             let skipTo = index <= switchIndex ? switchIndex : gates.count
             if index < skipTo {
                 draft.event(.normal, "RolloutPromoted", "promoted fully: skipping \(gates[index..<skipTo].map(\.summary).joined(separator: ", "))")
@@ -174,6 +181,8 @@ struct BlueGreenPlanner {
             guard wait(index: index, stable: stable) == nil else { break }
             var note = ""
             switch gate {
+            case .preview:
+                break
             case .switchActive:
                 guard inputs.observed.serviceSelectors[strategy.activeService] == .some(inputs.desiredHash) else { return index }
             case .autoPromotion(let seconds):
@@ -203,7 +212,10 @@ struct BlueGreenPlanner {
             draft.event(.normal, "StepCompleted", "gate \(index + 1)/\(gates.count) passed: \(gate.summary)\(note)")
             index += 1
             progress = true
-            if draft.status.promoteFull == true, index > switchIndex { index = gates.count }
+            if draft.status.promoteFull == true {
+                // promote --full: no gate but the switch itself.
+                if index < switchIndex { index = switchIndex } else if index > switchIndex { index = gates.count }
+            }
         }
         return index
     }
@@ -224,14 +236,19 @@ struct BlueGreenPlanner {
     }
 
     private func serviceStates(index: Int, stable: String) -> [ServiceState] {
-        var scratch = PlanDraft(status: RolloutStatus())
-        return serviceEnsures(active: activeTarget(index: index, stable: stable), &scratch)
+        [
+            ServiceState(strategy.activeService, selects: activeTarget(index: index, stable: stable), field: Self.activeField, inputs.observed),
+            ServiceState(strategy.previewService, selects: inputs.desiredHash, field: Self.previewField, inputs.observed),
+        ]
     }
+
+    static let activeField = "spec.strategy.blueGreen.activeService"
+    static let previewField = "spec.strategy.blueGreen.previewService"
 
     private func serviceEnsures(active: String, _ draft: inout PlanDraft) -> [ServiceState] {
         [
-            draft.ensureService(strategy.activeService, selects: active, field: "spec.strategy.blueGreen.activeService", inputs),
-            draft.ensureService(strategy.previewService, selects: inputs.desiredHash, field: "spec.strategy.blueGreen.previewService", inputs),
+            draft.ensureService(strategy.activeService, selects: active, field: Self.activeField, inputs),
+            draft.ensureService(strategy.previewService, selects: inputs.desiredHash, field: Self.previewField, inputs),
         ]
     }
 
@@ -246,7 +263,8 @@ struct BlueGreenPlanner {
         case .prePromotionAnalysis, .postPromotionAnalysis:
             "\(gate.summary) needs the analysis controller (issue 6), which Sluice does not have yet; `rollout promote` moves past it"
         case .autoPromotion(let seconds): "preview ready: promoting automatically \(seconds)s after it became ready; `rollout promote` promotes now"
-        default: "preview ready: waiting for `rollout promote` (autoPromotionEnabled is false)"
+        case .manualPromotion: "preview ready: waiting for `rollout promote` (autoPromotionEnabled is false)"
+        case .preview, .switchActive: gate.summary
         }
     }
 

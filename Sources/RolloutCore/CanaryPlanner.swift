@@ -23,6 +23,10 @@ struct CanaryPlanner {
             stable = nil
         }
         guard let stable, stable != desired else {
+            if draft.status.stableRS == nil {
+                draft.event(.normal, "InitialRevision",
+                            "revision \(inputs.revision(of: desired)) (\(desired)) is the first stable revision: it runs at full size without steps")
+            }
             draft.status.stableRS = desired
             planStable(&draft)
             return
@@ -42,16 +46,9 @@ struct CanaryPlanner {
         }
         draft.clearUpdate(stepCount: Int32(steps.count), stepsHash: stepsHash(steps))
         draft.ensureReplicaSet(stable, replicas: replicas, inputs)
-        if routed {
-            draft.ensureTraffic(.allStable, inputs)
-            draft.status.weights = TrafficWeights(canary: 0, stable: 100)
-        } else {
-            draft.status.weights = TrafficWeights(canary: 0, stable: 100)
-        }
-        let services = [
-            draft.ensureService(strategy.stableService, selects: stable, field: "spec.strategy.canary.stableService", inputs),
-            draft.ensureService(strategy.canaryService, selects: stable, field: "spec.strategy.canary.canaryService", inputs),
-        ]
+        if routed { draft.ensureTraffic(.allStable, inputs) }
+        draft.status.weights = TrafficWeights(canary: 0, stable: 100)
+        let services = serviceEnsures(stable: stable, canary: stable, &draft)
         let stableWait = inputs.replicaSetWait(stable, target: replicas, role: "stable")
         draft.retireReplicaSets(
             keeping: [stable], delaySeconds: routed ? strategy.scaleDownDelaySeconds ?? CanaryStrategy.defaultScaleDownDelaySeconds : 0,
@@ -208,16 +205,21 @@ struct CanaryPlanner {
 
     /// The Services' state for an update: stable on the stable revision, canary on the new one.
     private func serviceStates(stable: String) -> [ServiceState] {
-        var scratch = PlanDraft(status: RolloutStatus())
-        return serviceEnsures(stable: stable, canary: inputs.desiredHash, &scratch)
+        [
+            ServiceState(strategy.stableService, selects: stable, field: Self.stableField, inputs.observed),
+            ServiceState(strategy.canaryService, selects: inputs.desiredHash, field: Self.canaryField, inputs.observed),
+        ]
     }
 
     private func serviceEnsures(stable: String, canary: String, _ draft: inout PlanDraft) -> [ServiceState] {
         [
-            draft.ensureService(strategy.stableService, selects: stable, field: "spec.strategy.canary.stableService", inputs),
-            draft.ensureService(strategy.canaryService, selects: canary, field: "spec.strategy.canary.canaryService", inputs),
+            draft.ensureService(strategy.stableService, selects: stable, field: Self.stableField, inputs),
+            draft.ensureService(strategy.canaryService, selects: canary, field: Self.canaryField, inputs),
         ]
     }
+
+    static let stableField = "spec.strategy.canary.stableService"
+    static let canaryField = "spec.strategy.canary.canaryService"
 
     /// What the step in progress still waits for (pods, Services, the router), nil when its
     /// effect is in place. At full promotion the router is not consulted: the split stays

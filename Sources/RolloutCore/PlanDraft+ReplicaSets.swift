@@ -55,16 +55,12 @@ extension PlanDraft {
         if inputs.observed.traffic != desired { setTraffic(desired) }
     }
 
-    /// `service` selects `hash`. Returns why it does not yet (nil: it does), or the
-    /// problem when the Service does not exist.
+    /// `service` selects `hash`, or is asked to; returns where it stands (a Service that
+    /// does not exist is reported, never written).
     mutating func ensureService(_ service: String?, selects hash: String, field: String, _ inputs: PlanInputs) -> ServiceState {
-        guard let service else { return .inPlace }
-        guard let selected = inputs.observed.serviceSelectors[service] else {
-            return .missing("Service \"\(service)\" (\(field)) does not exist")
-        }
-        if selected == hash { return .inPlace }
-        selectService(service, hash: hash)
-        return .pending("waiting for Service \"\(service)\" to select revision \(hash)")
+        let state = ServiceState(service, selects: hash, field: field, inputs.observed)
+        if case .pending = state, let service { selectService(service, hash: hash) }
+        return state
     }
 }
 
@@ -73,6 +69,19 @@ enum ServiceState: Equatable {
     case inPlace
     case pending(String)
     case missing(String)
+
+    /// Where `service` (named by `field`; nil: not configured) stands against `hash`.
+    init(_ service: String?, selects hash: String, field: String, _ observed: ObservedState) {
+        guard let service else {
+            self = .inPlace
+            return
+        }
+        guard let selected = observed.serviceSelectors[service] else {
+            self = .missing("Service \"\(service)\" (\(field)) does not exist")
+            return
+        }
+        self = selected == hash ? .inPlace : .pending("waiting for Service \"\(service)\" to select revision \(hash)")
+    }
 
     var problem: String? { if case .missing(let text) = self { text } else { nil } }
     var wait: String? {

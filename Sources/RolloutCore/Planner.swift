@@ -82,8 +82,8 @@ public struct Planner: Sendable {
     /// A spec the controller cannot act on: condition InvalidSpec with every problem,
     /// phase Degraded, and no other write — traffic and ReplicaSets stay as they are.
     static func reportInvalid(_ problems: [ValidationProblem], rollout: Rollout, observed: ObservedState, _ draft: inout PlanDraft) {
-        let list = problems.map(\.description).joined(separator: "; ")
-        let message = "invalid spec: \(list)"
+        let list = problems.map(\.description).joined(separator: "\n")
+        let message = "invalid spec: \(problems.map(\.description).joined(separator: "; "))"
         let before = draft.status.condition(.invalidSpec)
         draft.status.setCondition(.invalidSpec, .true, reason: "InvalidSpec", message: list, now: observed.now)
         draft.status.phase = .degraded

@@ -69,3 +69,31 @@ struct FirstRolloutTests {
         #expect(!plan.writes.contains(.setServiceSelector(service: "web-canary", podTemplateHash: hash("web:v1"))))
     }
 }
+
+@Suite("Planner: events")
+struct EventTests {
+    @Test func theFirstRevisionIsAnnouncedOnceAndASettledRolloutIsSilent() {
+        var cluster = FakeCluster(canaryRollout(steps: [.weight(50)]))
+        #expect(cluster.reconcile().eventReasons == ["InitialRevision"])
+        cluster.settle()
+        #expect(cluster.events.map(\.reason) == ["InitialRevision"])
+        cluster.now += 86_400
+        #expect(cluster.reconcile().actions.isEmpty)
+    }
+
+    @Test func aWholeCanaryTellsEachTransitionOnce() {
+        var cluster = FakeCluster(canaryRollout(steps: [.weight(20), .pause(), .weight(60)]))
+        cluster.settle()
+        cluster.deploy(image: "web:v2")
+        cluster.settle()
+        cluster.promote()
+        cluster.settle()
+        #expect(cluster.events.map(\.reason) == [
+            "InitialRevision", "RolloutUpdated", "StepCompleted", "RolloutPaused", "StepCompleted", "StepCompleted", "RolloutCompleted",
+        ])
+        #expect(cluster.events.map(\.message)[2...5] == [
+            "step 1/3 completed: setWeight 20", "paused at step 2/3: pause (until promoted)",
+            "step 2/3 completed: pause (until promoted) (promoted)", "step 3/3 completed: setWeight 60",
+        ])
+    }
+}

@@ -13,19 +13,17 @@ public enum SluiceRouting {
     public static let resources: [ResourceType] = [GatewayAPIRouter.httpRoutes]
 
     public static let planner: RolloutController.Planner = { rollout, observed, hasRouter in
-        RolloutCore.plan(rollout: rollout, observed: observed, hasRouter: hasRouter)
+        Planner().plan(rollout: rollout, observed: observed, hasRouter: hasRouter)
     }
 
-    /// The binding for a Rollout's router; nil when it has none.
+    /// The binding for a Rollout's router object; nil when it has none (replica ratios).
     public static let binding: RolloutController.RouterResolver = { rollout in
-        guard rollout.spec.strategy.canary?.trafficRouting?.gatewayAPI != nil else { return nil }
-        return binding(for: GatewayAPIRouter())
-    }
-
-    static func binding(for router: some TrafficRouter) -> RouterBinding {
-        RouterBinding(resource: router.resource, locate: { router.locate($0) },
-                      observe: { router.observe($0, rollout: $1) },
-                      edit: { try router.apply($0, to: $1, rollout: $2) })
+        guard let router = TrafficRouters.router(for: rollout),
+              let reference = router.routeObject(for: rollout) else { return nil }
+        return RouterBinding(resource: reference.resource,
+                             locate: { router.routeObject(for: $0).map { ($0.namespace, $0.name) } },
+                             observe: { router.observe($0, rollout: $1) },
+                             edit: { try router.apply($0, to: $1, rollout: $2) })
     }
 
     /// Problems with the routers a Rollout names that this build cannot drive.

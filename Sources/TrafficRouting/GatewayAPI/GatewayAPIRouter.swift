@@ -1,76 +1,69 @@
+import Foundation
 import KubeClient
 import RolloutCore
 import SluiceAPI
 
-/// Gateway API HTTPRoute (gateway.networking.k8s.io/v1).
+/// Gateway API HTTPRoute (`gateway.networking.k8s.io/v1`).
 ///
-/// - Weights: every rule whose `backendRefs` name both the stable and the canary Service
-///   gets weights `100 - w` and `w`.
-/// - `setHeaderRoute`: a rule named `sluice-header-<route>`, placed before the user's rules,
-///   with the user's matches plus the header matches, sending to the canary only.
-/// - `setMirrorRoute`: a rule named `sluice-mirror-<route>`, placed before the user's rules,
-///   with the step's matches (or the user's), the same weighted backends, and a
-///   `RequestMirror` filter to the canary at the step's percentage.
-/// - What was applied is kept in the annotation `rollout.sluice.dev/traffic`, so the split the
-///   route carries is read back exactly; it counts only while the weights still agree.
+/// - Weights: every rule whose backendRefs name both the stable and the canary Service gets
+///   weights `100 - w` and `w` on those two refs; nothing else in it changes.
+/// - `setHeaderRoute`: a rule per split rule, named `sluice-<route>`, placed before the
+///   user's rules, matching what the split rule matches plus the header conditions (Exact
+///   or RegularExpression), sending everything to the canary.
+/// - `setMirrorRoute`: a rule per split rule, named `sluice-<route>`, placed before the
+///   user's rules, carrying the same split plus a `RequestMirror` filter that copies
+///   `percent` of the matching requests to the canary.
 ///
-/// Rules without the `sluice-` name prefix that do not reference both Services are never touched.
+/// Rules whose names start with `sluice-` belong to Sluice and are rewritten on every
+/// change; all other rules are left exactly as the user wrote them (apart from the two
+/// weights). The managed routes are also recorded in the annotation
+/// ``managedRoutesAnnotation``, so that ``observe(_:rollout:)`` can return them exactly.
 public struct GatewayAPIRouter: TrafficRouter {
-    public static let httpRoutes = ResourceType(group: "gateway.networking.k8s.io", version: "v1",
-                                                plural: "httproutes", kind: "HTTPRoute")
-    public static let managedPrefix = "sluice-"
-    public static let stateAnnotation = "rollout.sluice.dev/traffic"
+    public static let httpRoutes = ResourceType(group: "gateway.networking.k8s.io", version: "v1", plural: "httproutes", kind: "HTTPRoute")
+    /// The HTTPRoute annotation that records the header and mirror routes Sluice added.
+    public static let managedRoutesAnnotation = "rollout.sluice.dev/managed-routes"
+    /// Names of the rules Sluice owns start with this.
+    public static let managedRulePrefix = "sluice-"
 
     public init() {}
 
-    public var resource: ResourceType { Self.httpRoutes }
+    public var capabilities: TrafficRouterCapabilities { .gatewayAPI }
 
-    public func locate(_ rollout: Rollout) -> (namespace: String, name: String)? {
+    public func routeObject(for rollout: Rollout) -> RouteObjectReference? {
         guard let gatewayAPI = rollout.spec.strategy.canary?.trafficRouting?.gatewayAPI else { return nil }
-        return (gatewayAPI.namespace ?? rollout.metadata.namespace ?? "default", gatewayAPI.httpRoute)
+        return RouteObjectReference(resource: Self.httpRoutes, namespace: gatewayAPI.namespace ?? rollout.metadata.namespace ?? "default",
+                                    name: gatewayAPI.httpRoute)
     }
 
-    public func observe(_ object: JSONValue, rollout: Rollout) -> TrafficState? {
-        guard let services = Services(rollout),
-              let text = object[path: "metadata", "annotations", Self.stateAnnotation]?.stringValue,
-              let recorded = try? TrafficStateJSON.decode(text) else { return nil }
-        let rules = object[path: "spec", "rules"]?.arrayValue ?? []
-        let weighted = rules.filter { !Self.isManaged($0) && services.bothReferenced(in: $0) }
-        guard !weighted.isEmpty,
-              weighted.allSatisfy({ services.canaryWeight(in: $0) == recorded.canaryWeight }) else { return nil }
-        return recorded
+    public func observe(_ routeObject: JSONValue, rollout: Rollout) -> TrafficState? {
+        guard let route = try? HTTPRouteSplit(routeObject, rollout: rollout), let weight = route.canaryWeight,
+            let record = ManagedRoutesRecord(annotationOf: routeObject)
+        else { return nil }
+        let candidate = TrafficState(canaryWeight: weight, headerRoutes: record.header ?? [:], mirrorRoutes: record.mirror ?? [:])
+        // The object carries `candidate` only if writing it would change nothing: managed
+        // rules that no longer copy the split rule, or were edited, are not the split.
+        guard let rewritten = try? apply(candidate, to: routeObject, rollout: rollout), rewritten == routeObject else { return nil }
+        return candidate
     }
 
-    public func apply(_ state: TrafficState, to object: JSONValue, rollout: Rollout) throws -> JSONValue {
-        let routeName = object[path: "metadata", "name"]?.stringValue ?? "?"
-        guard let services = Services(rollout) else {
-            throw TrafficRoutingError("rollout \"\(rollout.metadata.name ?? "?")\" names no stableService and canaryService")
+    public func apply(_ state: TrafficState, to routeObject: JSONValue, rollout: Rollout) throws -> JSONValue {
+        let route = try HTTPRouteSplit(routeObject, rollout: rollout)
+        guard !route.splitRuleIndices.isEmpty else {
+            throw TrafficRoutingError.noRuleForServices(object: route.description, stableService: route.stableService,
+                                                        canaryService: route.canaryService)
         }
-        var userRules = (object[path: "spec", "rules"]?.arrayValue ?? []).filter { !Self.isManaged($0) }
-        let weightedIndices = userRules.indices.filter { services.bothReferenced(in: userRules[$0]) }
-        guard let primaryIndex = weightedIndices.first else {
-            throw TrafficRoutingError("HTTPRoute \"\(routeName)\": no rule has backendRefs to both \"\(services.stable)\" and \"\(services.canary)\"; add one with both Services (weights are set by Sluice)")
+        var userRules = route.userRules
+        for index in route.splitRuleIndices {
+            userRules[index] = route.weighted(userRules[index], canaryWeight: min(max(state.canaryWeight, 0), 100))
         }
-        for index in weightedIndices {
-            userRules[index] = services.weighted(userRules[index], canaryWeight: state.canaryWeight)
-        }
-        let primary = userRules[primaryIndex]
-        var managed: [JSONValue] = []
-        for (name, route) in state.headerRoutes.sorted(by: { $0.key < $1.key }) {
-            managed.append(services.headerRule(name: name, route: route, template: primary))
-        }
-        for (name, route) in state.mirrorRoutes.sorted(by: { $0.key < $1.key }) {
-            managed.append(services.mirrorRule(name: name, route: route, template: primary))
-        }
-        var edited = object
-        edited["spec"]?["rules"] = .array(managed + userRules)
-        var annotations = edited[path: "metadata", "annotations"]?.objectValue ?? [:]
-        annotations[Self.stateAnnotation] = .string(try TrafficStateJSON.encode(state))
-        edited["metadata"]?["annotations"] = .object(annotations)
+        let builder = ManagedRuleBuilder(route: route, splitRules: route.splitRuleIndices.map { userRules[$0] })
+        let managed = try builder.rules(for: state, order: rollout.spec.strategy.canary?.trafficRouting?.managedRoutes?.map(\.name))
+        let rules = managed + userRules
+        try HTTPRouteLimits.check(rules, object: route.description)
+
+        var edited = routeObject
+        edited["spec"]?["rules"] = .array(rules)
+        ManagedRoutesRecord(state).write(to: &edited)
         return edited
-    }
-
-    static func isManaged(_ rule: JSONValue) -> Bool {
-        rule["name"]?.stringValue?.hasPrefix(managedPrefix) ?? false
     }
 }
