@@ -128,8 +128,14 @@ func healthyCount(_ client: KubernetesClient, image: String) async throws -> Int
         $0.json[path: "status", "phase"] == "Healthy"
             && $0.json[path: "status", "observedGeneration"] == $0.json[path: "metadata", "generation"]
             && $0.json[path: "spec", "template", "spec", "containers"]?.arrayValue?.first?["image"]?.stringValue == image
-            && $0.json[path: "status", "canaryRS"] == $0.json[path: "status", "stableRS"]
+            && isSettled($0.json)
     }.count
+}
+
+/// No canary left: status.canaryRS is absent or the stable one.
+func isSettled(_ rollout: JSONValue) -> Bool {
+    guard let canary = rollout[path: "status", "canaryRS"], canary != .null else { return true }
+    return canary == rollout[path: "status", "stableRS"]
 }
 
 /// When each Rollout's HTTPRoute first carried canary weight 20.

@@ -227,3 +227,113 @@ struct ControllerEndToEndTests {
         }
     }
 }
+
+@Suite("Controller end to end: blue-green, leader election, endpoints", .serialized)
+struct ControllerOperationsTests {
+    static func blueGreen(image: String) -> JSONValue {
+        [
+            "apiVersion": "sluice.dev/v1alpha1", "kind": "Rollout",
+            "metadata": ["name": "bg", "namespace": "default"],
+            "spec": [
+                "replicas": 2,
+                "selector": ["matchLabels": ["app": "web"]],
+                "template": ["metadata": ["labels": ["app": "web"]], "spec": ["containers": [["name": "web", "image": .string(image)]]]],
+                "strategy": ["blueGreen": ["activeService": "web-stable", "previewService": "web-canary",
+                                           "autoPromotionEnabled": false, "scaleDownDelaySeconds": 1]],
+            ],
+        ]
+    }
+
+    func selectorHash(_ h: ControllerHarness, _ service: String) async -> String? {
+        try? await h.client.resources(DynamicObject.self, .services, namespace: "default").get(service)
+            .json[path: "spec", "selector", "rollouts-pod-template-hash"]?.stringValue
+    }
+
+    @Test func blueGreenSwitchesTheActiveServiceOnPromote() async throws {
+        try await ControllerHarness.with { h in
+            try await h.withController {
+                try await h.applier.apply(Self.blueGreen(image: "web:1"))
+                #expect(await eventually(timeout: .seconds(30)) { await h.phase("bg") == "Healthy" })
+                let blue = try #require(await selectorHash(h, "web-stable"))
+                try await h.applier.apply(Self.blueGreen(image: "web:2"))
+                // The preview Service gets the new revision; active stays on the old until promoted.
+                #expect(await eventually(timeout: .seconds(30)) {
+                    let preview = await selectorHash(h, "web-canary")
+                    let phase = await h.phase("bg")
+                    return preview != nil && preview != blue && phase == "Paused"
+                })
+                #expect(await selectorHash(h, "web-stable") == blue)
+                let green = await selectorHash(h, "web-canary")
+                try await h.patchStatus(["pauseStartTime": .null], "bg")
+                #expect(await eventually(timeout: .seconds(30)) { await selectorHash(h, "web-stable") == green })
+                #expect(await eventually(timeout: .seconds(30)) { await h.phase("bg") == "Healthy" })
+            }
+        }
+    }
+
+    @Test func twoReplicasOneLeadsAndTheOtherTakesOver() async throws {
+        try await ControllerHarness.with { h in
+            var options = ControllerRunner.Options()
+            options.namespace = "default"
+            options.leaderElect = true
+            options.metricsHost = "127.0.0.1"
+            options.metricsPort = 0
+            options.leaseTiming = LeaderElector.Timing(leaseDuration: .seconds(2), renewDeadline: .milliseconds(1500),
+                                                       retryPeriod: .milliseconds(200))
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            func runner(_ identity: String) -> ControllerRunner {
+                var options = options
+                options.identity = identity
+                return ControllerRunner(options: options, client: h.client, metrics: ControllerMetrics(), logger: logger)
+            }
+            let leases = h.client.resources(DynamicObject.self, .leases, namespace: "default")
+            func holder() async -> String? {
+                try? await leases.get("sluice-controller").json[path: "spec", "holderIdentity"]?.stringValue
+            }
+            try await h.applier.apply(ControllerHarness.rollout(steps: [["setWeight": 50], ["pause": [:]]]))
+            let first = runner("first")
+            let second = runner("second")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The first replica runs in a task of its own, so it alone can be stopped.
+                let firstReplica = Task { try await withService(first) }
+                #expect(await eventually { await holder() == "first" })
+                group.addTask { try await withService(second) }
+                #expect(await eventually(timeout: .seconds(30)) { await h.phase() == "Healthy" })
+                try await Task.sleep(for: .seconds(1))
+                #expect(await holder() == "first")
+                // The leader stops (releasing its lease); the second takes over and reconciles.
+                firstReplica.cancel()
+                _ = await firstReplica.result
+                #expect(await eventually(timeout: .seconds(10)) { await holder() == "second" })
+                try await h.setImage("web:2")
+                #expect(await eventually(timeout: .seconds(30)) { (try? await h.weights()) == [50, 50] })
+                group.cancelAll()
+            }
+        }
+    }
+
+    @Test func healthReadinessAndMetricsEndpoints() async throws {
+        try await ControllerHarness.with { h in
+            let metrics = ControllerMetrics()
+            let port = TestPorts.free()
+            let controller = h.controller()
+            let server = HealthServer(host: "127.0.0.1", port: port, metrics: controller.metrics, isReady: { controller.isSynced })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await withService(server) }
+                group.addTask { await controller.run() }
+                #expect(await eventually { (try? await TestPorts.get(port, "/healthz"))?.0 == 200 })
+                #expect(await eventually { (try? await TestPorts.get(port, "/readyz"))?.0 == 200 })
+                try await h.applier.apply(ControllerHarness.rollout(steps: [["setWeight": 50]]))
+                #expect(await eventually(timeout: .seconds(30)) { await h.phase() == "Healthy" })
+                #expect(await eventually(timeout: .seconds(10)) {
+                    let body = (try? await TestPorts.get(port, "/metrics"))?.1 ?? ""
+                    return body.contains("sluice_rollouts{phase=\"Healthy\"} 1") && body.contains("sluice_reconcile_duration_seconds_bucket")
+                        && body.contains("sluice_workqueue_depth")
+                })
+                group.cancelAll()
+            }
+            _ = metrics
+        }
+    }
+}

@@ -1,6 +1,10 @@
 import Foundation
 import KubeClient
 import KubeSim
+import Logging
+import ServiceLifecycle
+import TestSupport
+import CurlHTTP
 
 /// A KubeSim API server (HTTPS) for the length of `body`, with a client that trusts it.
 func withKubeSim<T: Sendable>(
@@ -33,4 +37,21 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
 
 func configMap(_ name: String, _ value: String = "1") -> DynamicObject {
     DynamicObject(["metadata": ["name": .string(name)], "data": ["v": .string(value)]])
+}
+
+/// Runs `service` in a service group until the calling task is cancelled.
+func withService(_ service: some Service) async throws {
+    var logger = Logger(label: "test.services")
+    logger.logLevel = .critical
+    try await ServiceGroup(services: [service], gracefulShutdownSignals: [], cancellationSignals: [], logger: logger).run()
+}
+
+/// Loopback ports and plain GETs for the controller's HTTP endpoints.
+enum TestPorts {
+    static func free() -> Int { TestNetwork.unusedLoopbackPort() }
+
+    static func get(_ port: Int, _ path: String) async throws -> (Int, String) {
+        let response = try await CurlEngine().perform(HTTPRequest(url: "http://127.0.0.1:\(port)\(path)"))
+        return (response.status, String(decoding: response.body, as: UTF8.self))
+    }
 }
