@@ -109,27 +109,29 @@ let package = Package(
         ),
         .executableTarget(name: "rollout", dependencies: ["RolloutCLI"]),
         .executableTarget(name: "rolloutd", dependencies: ["RolloutCLI"]),
+        // Flag parsing, process figures and percentiles shared by the benchmark executables.
+        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
         .executableTarget(
             name: "KubeClientBenchmark",
-            dependencies: ["KubeClient", "CurlHTTP", "TestSupport"],
+            dependencies: ["KubeClient", "CurlHTTP", "TestSupport", "BenchmarkSupport"],
             path: "Benchmarks/KubeClientBenchmark"
         ),
         // Loopback servers, test PKI and process helpers shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport", exclude: ["fakeapi.py"]),
         .executableTarget(
             name: "KubeSimBenchmark",
-            dependencies: ["KubeSim", "KubeClient"],
+            dependencies: ["KubeSim", "KubeClient", "BenchmarkSupport"],
             path: "Benchmarks/KubeSimBenchmark"
         ),
         .executableTarget(
             name: "ControllerBenchmark",
-            dependencies: ["Controller", "KubeSim", "KubeClient", "SluiceAPI",
+            dependencies: ["Controller", "KubeSim", "KubeClient", "SluiceAPI", "BenchmarkSupport",
                            .product(name: "Logging", package: "swift-log")],
             path: "Benchmarks/ControllerBenchmark"
         ),
         .executableTarget(
             name: "StatisticsBenchmark",
-            dependencies: ["Statistics"],
+            dependencies: ["Statistics", "BenchmarkSupport"],
             path: "Benchmarks/StatisticsBenchmark"
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),

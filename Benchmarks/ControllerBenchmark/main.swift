@@ -9,6 +9,7 @@
 // (from the controller's own histogram, as histogram_quantile would), the time from a spec
 // change to its HTTPRoute carrying weight 20, API requests per rollout step, time until all
 // are Healthy at v2, and resident memory (KubeSim's store and pods included).
+import BenchmarkSupport
 import Controller
 import Foundation
 import KubeClient
@@ -18,45 +19,20 @@ import SluiceAPI
 import Synchronization
 
 struct Options {
-    var rollouts = 1000
-    var workers = 8
+    var rollouts, workers: Int
 
     init(_ arguments: [String]) throws {
-        var iterator = arguments.dropFirst().makeIterator()
-        while let flag = iterator.next() {
-            guard let value = iterator.next().flatMap(Int.init), value > 0 else {
-                throw BenchmarkError("\(flag) needs a positive integer")
-            }
-            switch flag {
-            case "--rollouts": rollouts = value
-            case "--workers": workers = value
-            default: throw BenchmarkError("unknown flag \(flag); known: --rollouts --workers")
-            }
-        }
+        let flags = try integerFlags(arguments, defaults: ["--rollouts": 1000, "--workers": 8])
+        (rollouts, workers) = (flags["--rollouts"]!, flags["--workers"]!)
     }
-}
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
 
 func residentMiB() -> (current: Double, peak: Double) {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    var current = 0.0
-    var peak = 0.0
-    for line in status.split(separator: "\n") {
-        let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard parts.count >= 2, let kib = Double(parts[1]) else { continue }
-        if parts[0] == "VmRSS:" { current = kib / 1024 }
-        if parts[0] == "VmHWM:" { peak = kib / 1024 }
-    }
-    return (current, peak)
+    let figures = ProcessFigures.now()
+    return (figures.rssMiB, figures.peakRSSMiB)
 }
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
+func seconds(_ duration: Duration) -> Double { duration.seconds }
 
 /// `histogram_quantile` over the cumulative buckets of one histogram in exposition text.
 func histogramQuantile(_ q: Double, metric: String, in text: String) -> Double? {

@@ -9,6 +9,7 @@
 import CurlHTTP
 import Foundation
 import KubeClient
+import BenchmarkSupport
 import TestSupport
 
 #if canImport(Glibc)
@@ -16,48 +17,11 @@ import Glibc
 #endif
 
 struct Options {
-    var gets = 1000
-    var concurrency = 32
-    var watches = 50
-    var idleSeconds = 60
+    var gets, concurrency, watches, idleSeconds: Int
 
     init(_ arguments: [String]) throws {
-        var iterator = arguments.dropFirst().makeIterator()
-        while let flag = iterator.next() {
-            guard let value = iterator.next().flatMap(Int.init), value > 0 else {
-                throw TestSupportError("\(flag) needs a positive integer")
-            }
-            switch flag {
-            case "--gets": gets = value
-            case "--concurrency": concurrency = value
-            case "--watches": watches = value
-            case "--idle": idleSeconds = value
-            default: throw TestSupportError("unknown flag \(flag); known: --gets --concurrency --watches --idle")
-            }
-        }
-    }
-}
-
-/// Peak and current resident memory and thread count, from /proc/self/status.
-struct ProcessFigures {
-    var peakRSSKiB = 0
-    var rssKiB = 0
-    var threads = 0
-
-    static func now() -> ProcessFigures {
-        var figures = ProcessFigures()
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        for line in status.split(separator: "\n") {
-            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard parts.count >= 2, let value = Int(parts[1]) else { continue }
-            switch parts[0] {
-            case "VmHWM:": figures.peakRSSKiB = value
-            case "VmRSS:": figures.rssKiB = value
-            case "Threads:": figures.threads = value
-            default: break
-            }
-        }
-        return figures
+        let flags = try integerFlags(arguments, defaults: ["--gets": 1000, "--concurrency": 32, "--watches": 50, "--idle": 60])
+        (gets, concurrency, watches, idleSeconds) = (flags["--gets"]!, flags["--concurrency"]!, flags["--watches"]!, flags["--idle"]!)
     }
 }
 
@@ -67,18 +31,6 @@ func cpuSeconds() -> Double {
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
         + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-}
-
-func percentile(_ sorted: [Duration], _ p: Double) -> Duration {
-    sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
-}
-
-func milliseconds(_ duration: Duration) -> String {
-    String(format: "%.2f ms", duration.seconds * 1000)
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// `gets` GETs of one ConfigMap from `concurrency` tasks sharing one client.

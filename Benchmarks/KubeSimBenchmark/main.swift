@@ -7,6 +7,7 @@
 // load. Measures LIST latency over the whole store (one page and paged by 500), event
 // fan-out latency (a write's time to reach every open watch), and memory: resident size
 // after loading the objects, and peak.
+import BenchmarkSupport
 import Foundation
 import KubeClient
 import KubeSim
@@ -17,55 +18,20 @@ import Glibc
 #endif
 
 struct Options {
-    var objects = 10_000
-    var watches = 100
-    var writes = 200
-    var lists = 20
+    var objects, watches, writes, lists: Int
 
     init(_ arguments: [String]) throws {
-        var iterator = arguments.dropFirst().makeIterator()
-        while let flag = iterator.next() {
-            guard let value = iterator.next().flatMap(Int.init), value > 0 else {
-                throw BenchmarkError("\(flag) needs a positive integer")
-            }
-            switch flag {
-            case "--objects": objects = value
-            case "--watches": watches = value
-            case "--writes": writes = value
-            case "--lists": lists = value
-            default: throw BenchmarkError("unknown flag \(flag); known: --objects --watches --writes --lists")
-            }
-        }
+        let flags = try integerFlags(arguments, defaults: ["--objects": 10_000, "--watches": 100, "--writes": 200, "--lists": 20])
+        (objects, watches, writes, lists) = (flags["--objects"]!, flags["--watches"]!, flags["--writes"]!, flags["--lists"]!)
     }
 }
 
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Resident memory from /proc/self/status, in MiB: current and peak.
 func residentMiB() -> (current: Double, peak: Double) {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    var current = 0.0
-    var peak = 0.0
-    for line in status.split(separator: "\n") {
-        let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard parts.count >= 2, let kib = Double(parts[1]) else { continue }
-        if parts[0] == "VmRSS:" { current = kib / 1024 }
-        if parts[0] == "VmHWM:" { peak = kib / 1024 }
-    }
-    return (current, peak)
+    let figures = ProcessFigures.now()
+    return (figures.rssMiB, figures.peakRSSMiB)
 }
 
-func percentile(_ sorted: [Duration], _ p: Double) -> Duration {
-    sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
-}
-
-func ms(_ duration: Duration) -> String {
-    let value = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
-    return String(format: "%.2f ms", value)
-}
+func ms(_ duration: Duration) -> String { milliseconds(duration) }
 
 func summary(_ samples: [Duration]) -> String {
     let sorted = samples.sorted()

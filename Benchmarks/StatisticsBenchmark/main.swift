@@ -10,31 +10,17 @@
 // repeated count times): that is what a Python judge would have to do. Each figure is the
 // median of --repeats runs; scipy is timed inside Python around the call alone (perf_counter).
 import Foundation
+import BenchmarkSupport
 import Statistics
 
 struct Options {
-    var samples = 100_000
-    var repeats = 7
+    var samples, repeats: Int
     var buckets = 50
 
     init(_ arguments: [String]) throws {
-        var iterator = arguments.dropFirst().makeIterator()
-        while let flag = iterator.next() {
-            guard let value = iterator.next().flatMap(Int.init), value > 0 else {
-                throw BenchmarkError("\(flag) needs a positive integer")
-            }
-            switch flag {
-            case "--samples": samples = value
-            case "--repeats": repeats = value
-            default: throw BenchmarkError("unknown flag \(flag); known: --samples N --repeats R")
-            }
-        }
+        let flags = try integerFlags(arguments, defaults: ["--samples": 100_000, "--repeats": 7])
+        (samples, repeats) = (flags["--samples"]!, flags["--repeats"]!)
     }
-}
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
 
 /// Benchmark data drawn from Statistics' seeded SplitMix64 generator.

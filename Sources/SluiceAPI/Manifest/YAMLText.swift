@@ -45,36 +45,16 @@ public enum YAMLText {
     }
 
     private static func convert(_ node: Node, at path: FieldPath, document: Int, budget: inout Int) throws(ManifestError) -> JSONValue {
-        budget -= 1
-        guard budget >= 0 else {
-            throw ManifestError.unsupported(document: document, path: path, "the document expands to too many values (nested YAML aliases?)")
-        }
-        switch node {
-        case .scalar(let scalar):
-            switch Tag.Name(rawValue: node.tag.rawValue) {
-            case .null: return .null
-            case .bool: return node.bool.map { .bool($0) } ?? .string(scalar.string)
-            case .int: return node.int.map { .integer(Int64($0)) } ?? .string(scalar.string)
-            case .float:
-                guard let value = node.float, value.isFinite else { return .string(scalar.string) }
-                return .double(value)
-            default: return .string(scalar.string)
+        do {
+            return try YAMLJSON.value(of: node, budget: &budget)
+        } catch {
+            let at = error.path.reduce(path) { path, element in
+                switch element {
+                case .key(let key): path[key]
+                case .index(let index): path[index]
+                }
             }
-        case .mapping(let mapping):
-            var members: [String: JSONValue] = [:]
-            for (key, value) in mapping {
-                guard let name = key.string else { throw ManifestError.unsupported(document: document, path: path, "mapping keys must be strings") }
-                members[name] = try convert(value, at: path[name], document: document, budget: &budget)
-            }
-            return .object(members)
-        case .sequence(let sequence):
-            var items: [JSONValue] = []
-            for (index, item) in sequence.enumerated() {
-                items.append(try convert(item, at: path[index], document: document, budget: &budget))
-            }
-            return .array(items)
-        case .alias:
-            throw ManifestError.unsupported(document: document, path: path, "unresolved YAML alias")
+            throw ManifestError.unsupported(document: document, path: at, error.message)
         }
     }
 
