@@ -2,6 +2,7 @@
 //
 //   make bench                                   # full sizes: 1,000 GETs, 50 watches idle 60 s
 //   make bench BENCH_ARGS="--gets 200 --idle 3"  # what CI runs
+//   swift run -c release KubeClientBenchmark --json 10000  # JSON decoding only
 //
 // GETs go to nginx on loopback (TLS, HTTP/2 and HTTP/1.1 listeners) serving a ConfigMap as
 // a static file, so the figures are the client's, not a slow test server's. Watches go to
@@ -20,6 +21,8 @@ struct Options {
     var concurrency = 32
     var watches = 50
     var idleSeconds = 60
+    /// Set: only time decoding a list of this many ConfigMaps (see JSONBenchmark.swift).
+    var jsonObjects: Int?
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.dropFirst().makeIterator()
@@ -32,7 +35,8 @@ struct Options {
             case "--concurrency": concurrency = value
             case "--watches": watches = value
             case "--idle": idleSeconds = value
-            default: throw TestSupportError("unknown flag \(flag); known: --gets --concurrency --watches --idle")
+            case "--json": jsonObjects = value
+            default: throw TestSupportError("unknown flag \(flag); known: --gets --concurrency --watches --idle --json")
             }
         }
     }
@@ -151,6 +155,10 @@ func benchmarkIdleWatches(pki: TestPKI, options: Options) async throws {
 }
 
 let options = try Options(CommandLine.arguments)
+if let objects = options.jsonObjects {
+    try benchmarkJSONDecoding(objects: objects)
+    exit(0)
+}
 let pki = try TestPKI.make()
 defer { try? FileManager.default.removeItem(atPath: pki.directory) }
 print("KubeClient benchmark on loopback; \(CurlEngine.libcurlVersion)")
