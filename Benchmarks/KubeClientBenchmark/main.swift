@@ -2,6 +2,7 @@
 //
 //   make bench                                   # full sizes: 1,000 GETs, 50 watches idle 60 s
 //   make bench BENCH_ARGS="--gets 200 --idle 3"  # what CI runs
+//   swift run -c release KubeClientBenchmark --json 10000  # JSON decoding only
 //
 // GETs go to nginx on loopback (TLS, HTTP/2 and HTTP/1.1 listeners) serving a ConfigMap as
 // a static file, so the figures are the client's, not a slow test server's. Watches go to
@@ -18,10 +19,14 @@ import Glibc
 
 struct Options {
     var gets, concurrency, watches, idleSeconds: Int
+    /// Set: only time decoding a list of this many ConfigMaps (see JSONBenchmark.swift).
+    var jsonObjects: Int?
 
     init(_ arguments: [String]) throws {
-        let flags = try integerFlags(arguments, defaults: ["--gets": 1000, "--concurrency": 32, "--watches": 50, "--idle": 60])
+        let flags = try integerFlags(arguments, defaults: ["--gets": 1000, "--concurrency": 32, "--watches": 50, "--idle": 60,
+                                                            "--json": 0])
         (gets, concurrency, watches, idleSeconds) = (flags["--gets"]!, flags["--concurrency"]!, flags["--watches"]!, flags["--idle"]!)
+        jsonObjects = flags["--json"] == 0 ? nil : flags["--json"]
     }
 }
 
@@ -103,6 +108,10 @@ func benchmarkIdleWatches(pki: TestPKI, options: Options) async throws {
 }
 
 let options = try Options(CommandLine.arguments)
+if let objects = options.jsonObjects {
+    try benchmarkJSONDecoding(objects: objects)
+    exit(0)
+}
 let pki = try TestPKI.make()
 defer { try? FileManager.default.removeItem(atPath: pki.directory) }
 print("KubeClient benchmark on loopback; \(CurlEngine.libcurlVersion)")

@@ -188,7 +188,6 @@ final class WatchCursor<Object: Decodable & Sendable>: @unchecked Sendable {
     private var splitter = LineSplitter()
     private var pending: [WatchEvent<Object>] = []
     private var done = false
-    private let decoder = JSONDecoder()
 
     init(client: KubernetesClient, request: KubernetesClient.APIRequest, options: WatchOptions) {
         self.client = client
@@ -228,7 +227,7 @@ final class WatchCursor<Object: Decodable & Sendable>: @unchecked Sendable {
     private func decode(_ line: ArraySlice<UInt8>) throws {
         let decoded: WatchLine<Object>
         do {
-            decoded = try decoder.decode(WatchLine<Object>.self, from: Data(line))
+            decoded = try KubeJSON.decode(WatchLine<Object>.self, from: line)
         } catch {
             done = true
             throw KubeClientError.decoding("watch event: \(error)", request: request.description)

@@ -32,8 +32,8 @@ enum WatchLine<Object: Decodable & Sendable>: Decodable {
     case event(WatchEvent<Object>)
     case error(Status)
 
-    private enum Keys: String, CodingKey { case type, object }
-    private struct BookmarkObject: Decodable {
+    enum Keys: String, CodingKey { case type, object }
+    struct BookmarkObject: Decodable {
         struct Meta: Decodable { var resourceVersion: String? }
         var metadata: Meta?
     }
