@@ -95,6 +95,23 @@ struct InformerTests {
         }
     }
 
+    @Test func anOptionalKindThatIsNotServedCountsAsEmpty() async throws {
+        try await withKubeSim { _, client in
+            let widgets = ResourceType(group: "example.com", version: "v1", plural: "widgets", kind: "Widget")
+            let optional = Informer(client.resources(DynamicObject.self, widgets, namespace: "default"), resyncPeriod: nil,
+                                    missingResourceIsEmpty: true)
+            let required = Informer(client.resources(DynamicObject.self, widgets, namespace: "default"), resyncPeriod: nil)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await optional.run { _ in } }
+                group.addTask { await required.run { _ in } }
+                #expect(await eventually { optional.hasSynced })
+                #expect(optional.list().isEmpty)
+                #expect(!required.hasSynced)
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test func aServerThatIsDownIsRetriedNotFatal() async throws {
         let client = KubernetesClient(
             configuration: ClientConfiguration(server: "https://127.0.0.1:1"), retryPolicy: .none)

@@ -85,7 +85,8 @@ public final class RolloutController: Sendable {
         var routes: [String: Informer] = [:]
         for resource in configuration.routerResources {
             routes["\(resource.group)/\(resource.plural)"] = Informer(
-                client.resources(DynamicObject.self, resource, namespace: namespace), resyncPeriod: nil, logger: logger)
+                client.resources(DynamicObject.self, resource, namespace: namespace), resyncPeriod: nil,
+                missingResourceIsEmpty: true, logger: logger)
         }
         self.routes = routes
     }

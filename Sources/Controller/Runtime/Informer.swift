@@ -49,6 +49,9 @@ public final class Informer: Sendable {
     public let resource: ResourceClient<DynamicObject>
     public let labelSelector: String?
     public let resyncPeriod: Duration?
+    /// A resource the server does not serve (its CRD is not installed) counts as an empty,
+    /// synced list, re-checked with backoff — for optional kinds such as router objects.
+    public let missingResourceIsEmpty: Bool
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -60,10 +63,12 @@ public final class Informer: Sendable {
     }
 
     public init(_ resource: ResourceClient<DynamicObject>, labelSelector: String? = nil,
-                resyncPeriod: Duration? = .seconds(300), logger: Logger = Logger(label: "sluice.informer")) {
+                resyncPeriod: Duration? = .seconds(300), missingResourceIsEmpty: Bool = false,
+                logger: Logger = Logger(label: "sluice.informer")) {
         self.resource = resource
         self.labelSelector = labelSelector
         self.resyncPeriod = resyncPeriod
+        self.missingResourceIsEmpty = missingResourceIsEmpty
         self.logger = logger
     }
 
@@ -119,6 +124,11 @@ public final class Informer: Sendable {
                 }
                 try await watchOnce(handler)
                 failures = 0
+            } catch let error as KubeClientError where missingResourceIsEmpty && error.isNotFound {
+                if !hasSynced { logger.notice("\(resource.resource) is not served (CRD not installed?); treating it as empty") }
+                state.withLock { $0.synced = true }
+                failures += 1
+                do { try await Task.sleep(for: Self.backoff(failures: failures)) } catch { return }
             } catch let error as KubeClientError where error.isExpired {
                 logger.info("\(resource.resource) watch expired; listing again")
                 needsList = true
