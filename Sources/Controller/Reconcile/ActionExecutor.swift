@@ -36,10 +36,11 @@ public struct ActionExecutor: Sendable {
         let replicaSets = client.resources(DynamicObject.self, .replicaSets, namespace: namespace)
         switch action {
         case .createReplicaSet(let name, let hash, let replicas, let revision):
-            let object = try ReplicaSetTemplate.replicaSet(for: rollout, name: name, podTemplateHash: hash,
-                                                           replicas: replicas, revision: revision)
+            let replicaSet = try ReplicaSetTemplate.replicaSet(for: rollout, name: name, podTemplateHash: hash,
+                                                               replicas: replicas, revision: revision)
             do {
-                _ = try await replicaSets.create(DynamicObject(object), fieldManager: Self.fieldManager)
+                _ = try await client.resources(ReplicaSet.self, namespace: namespace)
+                    .create(replicaSet, fieldManager: Self.fieldManager)
             } catch let error as KubeClientError where error.status?.reason == "AlreadyExists" {
                 // Created by an earlier reconcile whose cache had not caught up: fine.
             }

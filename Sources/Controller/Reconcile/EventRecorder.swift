@@ -11,30 +11,13 @@ struct EventRecorder: Sendable {
     func record(type: String, reason: String, message: String, about rollout: Rollout) async throws {
         let namespace = rollout.metadata.namespace ?? "default"
         let now = KubeTime.format(Date())
-        let event: JSONValue = [
-            "apiVersion": "v1",
-            "kind": "Event",
-            "metadata": [
-                "generateName": .string("\(rollout.metadata.name ?? "rollout")."),
-                "namespace": .string(namespace),
-            ],
-            "involvedObject": [
-                "apiVersion": .string("\(SluiceAPIGroup.name)/\(SluiceAPIGroup.version)"),
-                "kind": "Rollout",
-                "name": .string(rollout.metadata.name ?? ""),
-                "namespace": .string(namespace),
-                "uid": .string(rollout.metadata.uid ?? ""),
-                "resourceVersion": .string(rollout.metadata.resourceVersion ?? ""),
-            ],
-            "type": .string(type),
-            "reason": .string(reason),
-            "message": .string(message),
-            "source": ["component": .string(Self.component)],
-            "reportingComponent": .string(Self.component),
-            "firstTimestamp": .string(now),
-            "lastTimestamp": .string(now),
-            "count": 1,
-        ]
-        _ = try await client.resources(DynamicObject.self, .events, namespace: namespace).create(DynamicObject(event))
+        let event = KubernetesEvent(
+            metadata: ObjectMeta(namespace: namespace, generateName: "\(rollout.metadata.name ?? "rollout")."),
+            involvedObject: ObjectReference(
+                apiVersion: "\(SluiceAPIGroup.name)/\(SluiceAPIGroup.version)", kind: "Rollout", name: rollout.metadata.name,
+                namespace: namespace, uid: rollout.metadata.uid, resourceVersion: rollout.metadata.resourceVersion),
+            type: type, reason: reason, message: message, source: EventSource(component: Self.component),
+            reportingComponent: Self.component, firstTimestamp: now, lastTimestamp: now, count: 1)
+        _ = try await client.resources(KubernetesEvent.self, namespace: namespace).create(event)
     }
 }
