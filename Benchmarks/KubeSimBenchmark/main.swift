@@ -21,7 +21,7 @@ struct Options {
     var objects, watches, writes, lists: Int
 
     init(_ arguments: [String]) throws {
-        let flags = try integerFlags(arguments, defaults: ["--objects": 10_000, "--watches": 100, "--writes": 200, "--lists": 20])
+        let flags = try integerFlags(arguments, defaults: ["--objects": 10_000, "--watches": 100, "--writes": 200, "--lists": 5])
         (objects, watches, writes, lists) = (flags["--objects"]!, flags["--watches"]!, flags["--writes"]!, flags["--lists"]!)
     }
 }
