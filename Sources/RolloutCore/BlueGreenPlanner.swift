@@ -56,19 +56,7 @@ struct BlueGreenPlanner {
     var switchIndex: Int { gates.firstIndex(of: .switchActive) ?? 0 }
 
     func plan(_ draft: inout PlanDraft) {
-        let desired = inputs.desiredHash
-        var stable = draft.status.stableRS
-        if let lost = stable, lost != desired, inputs.replicaSet(lost) == nil {
-            draft.event(.warning, "StableReplicaSetMissing",
-                        "the active ReplicaSet (revision \(lost)) is gone: revision \(desired) becomes active without gates")
-            stable = nil
-        }
-        guard let stable, stable != desired else {
-            if draft.status.stableRS == nil {
-                draft.event(.normal, "InitialRevision",
-                            "revision \(inputs.revision(of: desired)) (\(desired)) is the first active revision: it runs at full size without steps")
-            }
-            draft.status.stableRS = desired
+        guard let stable = draft.stableRevisionToUpdateFrom(inputs, role: "active", progression: "gates") else {
             planStable(&draft)
             return
         }

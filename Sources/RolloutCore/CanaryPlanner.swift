@@ -15,19 +15,7 @@ struct CanaryPlanner {
     var replicas: Int32 { inputs.replicas }
 
     func plan(_ draft: inout PlanDraft) {
-        let desired = inputs.desiredHash
-        var stable = draft.status.stableRS
-        if let lost = stable, lost != desired, inputs.replicaSet(lost) == nil {
-            draft.event(.warning, "StableReplicaSetMissing",
-                        "the stable ReplicaSet (revision \(lost)) is gone: revision \(desired) becomes stable without steps")
-            stable = nil
-        }
-        guard let stable, stable != desired else {
-            if draft.status.stableRS == nil {
-                draft.event(.normal, "InitialRevision",
-                            "revision \(inputs.revision(of: desired)) (\(desired)) is the first stable revision: it runs at full size without steps")
-            }
-            draft.status.stableRS = desired
+        guard let stable = draft.stableRevisionToUpdateFrom(inputs, role: "stable", progression: "steps") else {
             planStable(&draft)
             return
         }
