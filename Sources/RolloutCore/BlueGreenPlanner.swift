@@ -67,10 +67,7 @@ struct BlueGreenPlanner {
 
     func planStable(_ draft: inout PlanDraft) {
         let stable = inputs.desiredHash
-        if let abandoned = draft.status.canaryRS, abandoned != stable {
-            draft.event(.normal, "UpdateReverted",
-                        "the pod template is back to the active revision \(stable): the update to \(abandoned) is abandoned")
-        }
+        draft.noteRevertedUpdate(to: stable, role: "active")
         draft.clearUpdate(stepCount: nil, stepsHash: nil)
         draft.ensureReplicaSet(stable, replicas: replicas, inputs)
         let services = [

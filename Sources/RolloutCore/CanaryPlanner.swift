@@ -28,10 +28,7 @@ struct CanaryPlanner {
     /// every other ReplicaSet retired.
     func planStable(_ draft: inout PlanDraft) {
         let stable = inputs.desiredHash
-        if let abandoned = draft.status.canaryRS, abandoned != stable {
-            draft.event(.normal, "UpdateReverted",
-                        "the pod template is back to the stable revision \(stable): the update to \(abandoned) is abandoned")
-        }
+        draft.noteRevertedUpdate(to: stable, role: "stable")
         draft.clearUpdate(stepCount: Int32(steps.count), stepsHash: stepsHash(steps))
         draft.ensureReplicaSet(stable, replicas: replicas, inputs)
         if routed { draft.ensureTraffic(.allStable, inputs) }

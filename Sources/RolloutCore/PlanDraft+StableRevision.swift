@@ -23,3 +23,14 @@ extension PlanDraft {
         return stable
     }
 }
+
+extension PlanDraft {
+    /// The pod template went back to the stable (`role`) revision while an update was in
+    /// progress: say the update is abandoned.
+    mutating func noteRevertedUpdate(to stable: String, role: String) {
+        if let abandoned = status.canaryRS, abandoned != stable {
+            event(.normal, "UpdateReverted",
+                  "the pod template is back to the \(role) revision \(stable): the update to \(abandoned) is abandoned")
+        }
+    }
+}
