@@ -74,20 +74,62 @@ public final class SimulatedCluster: Service, Sendable {
         try await server.waitUntilListening(timeout: timeout)
     }
 
-    /// One pass of every controller and of garbage collection.
-    public func reconcile(now: Date = Date()) {
+    /// One pass of every controller and of garbage collection. Returns when a pod next
+    /// changes by itself (nil: none will).
+    @discardableResult
+    public func reconcile(now: Date = Date()) -> Date? {
+        var nextChange: Date?
         do {
-            try workloads.reconcile(now: now)
+            nextChange = try workloads.reconcile(now: now)
         } catch {
             logger.warning("workload reconcile failed: \(error)")
         }
         _ = store.collectGarbage()
+        return nextChange
     }
 
+    /// What a pass depends on besides the clock: the store's version and the pods' behaviours.
+    private var stateVersion: String { "\(store.currentResourceVersion)/\(workloads.pods.behaviourChanges)" }
+
     private func reconcileUntilCancelled() async {
+        var pacing = SimulationPacing()
         while !Task.isCancelled {
-            reconcile()
+            let now = Date()
+            let version = stateVersion
+            if pacing.isDue(stateVersion: version, now: now) {
+                let nextChange = reconcile(now: now)
+                pacing.passed(stateVersionBefore: version, after: stateVersion, nextChange: nextChange, now: now)
+            }
             do { try await Task.sleep(for: tickInterval) } catch { return }
         }
+    }
+}
+
+/// When the simulated controllers need another pass. kube's controllers react to changes;
+/// a pass over every object on every tick instead would cost O(objects) per tick, and a
+/// large cluster would spend its time re-deriving what it already wrote. So a tick passes
+/// only when something may have changed: the store (or a pod behaviour) moved since the last pass began, the
+/// last pass wrote (its writes may need a follow-up), a pod's timed change is due (a
+/// readiness delay, a crash-loop restart), or `idleInterval` has gone by (for the rest of
+/// what time alone changes, e.g. `minReadySeconds` availability).
+struct SimulationPacing {
+    var idleInterval: TimeInterval = 1
+    private var lastVersion: String?
+    private var lastPass: Date?
+    private var nextChange: Date?
+    private var settled = false
+
+    func isDue(stateVersion: String, now: Date) -> Bool {
+        guard settled, let lastPass, stateVersion == lastVersion else { return true }
+        if let nextChange, now >= nextChange { return true }
+        return now.timeIntervalSince(lastPass) >= idleInterval
+    }
+
+    /// Records a pass that began at state version `before` and ended at `after`.
+    mutating func passed(stateVersionBefore before: String, after: String, nextChange: Date?, now: Date) {
+        lastVersion = after
+        lastPass = now
+        self.nextChange = nextChange
+        settled = before == after
     }
 }

@@ -47,6 +47,41 @@ struct InformerTests {
         }
     }
 
+    @Test func indexesFollowAddsUpdatesAndDeletes() async throws {
+        // No garbage collector: the owners named here do not exist.
+        let store = ObjectStore(garbageCollection: .manual)
+        try await withKubeSim(store: store) { _, client in
+            let configMaps = client.resources(DynamicObject.self, .configMaps, namespace: "default")
+            func owned(_ name: String, by owner: String, team: String) -> DynamicObject {
+                DynamicObject(["apiVersion": "v1", "kind": "ConfigMap",
+                               "metadata": ["name": .string(name), "labels": ["team": .string(team)],
+                                            "ownerReferences": [["apiVersion": "v1", "kind": "Thing", "name": "t",
+                                                                 "uid": .string(owner)]]]])
+            }
+            _ = try await configMaps.create(owned("a", by: "uid-1", team: "red"))
+            let informer = Informer(configMaps, resyncPeriod: nil,
+                                    indexers: ["team": { [$0.json[path: "metadata", "labels", "team"]?.stringValue ?? ""] }])
+            func names(_ objects: [DynamicObject]) -> [String] { objects.compactMap(\.name) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await informer.run { _ in } }
+                try await informer.waitUntilSynced()
+                #expect(names(informer.list(ownedBy: "uid-1")) == ["a"])
+                _ = try await configMaps.create(owned("b", by: "uid-1", team: "blue"))
+                _ = try await configMaps.create(owned("c", by: "uid-2", team: "red"))
+                #expect(await eventually { names(informer.list(ownedBy: "uid-1")) == ["a", "b"] })
+                #expect(await eventually { names(informer.list(index: "team", value: "red")) == ["a", "c"] })
+                // An update moves an object between index values; a delete removes it.
+                _ = try await configMaps.patch("a", .merge(["metadata": ["labels": ["team": "blue"]]]))
+                try await configMaps.delete("c")
+                #expect(await eventually { names(informer.list(index: "team", value: "blue")) == ["a", "b"] })
+                #expect(await eventually { informer.list(index: "team", value: "red").isEmpty })
+                #expect(informer.list(ownedBy: "uid-2").isEmpty)
+                #expect(informer.list(index: "no-such-index", value: "red").isEmpty)
+                group.cancelAll()
+            }
+        }
+    }
+
     @Test func relistsAfter410AndReportsWhatChangedMeanwhile() async throws {
         // A tiny history window: a watch resuming from an old version gets 410 Gone.
         let store = ObjectStore(historyCapacity: 5, garbageCollection: .synchronous)

@@ -77,6 +77,7 @@ public final class RolloutController: Sendable {
         let namespace = configuration.namespace
         let period = configuration.resyncPeriod
         rollouts = Informer(client.resources(DynamicObject.self, .rollouts, namespace: namespace), resyncPeriod: period,
+                            indexers: [Self.referencedNameIndex: Self.referencedNames],
                             logger: logger)
         replicaSets = Informer(client.resources(DynamicObject.self, .replicaSets, namespace: namespace),
                                labelSelector: RolloutLabels.podTemplateHash, resyncPeriod: nil, logger: logger)
@@ -160,27 +161,36 @@ public final class RolloutController: Sendable {
         }
     }
 
-    /// Services and router objects: the Rollouts in their namespace that name them.
+    /// Services and router objects: the Rollouts in their namespace that name them (from
+    /// the Rollout cache's index, not a scan).
     private func enqueueReferrers(of object: DynamicObject) async {
         guard let name = object.name else { return }
-        for rollout in rollouts.list(namespace: object.namespace) where Self.references(rollout.json, name) {
+        for rollout in rollouts.list(index: Self.referencedNameIndex, value: Self.namespaced(object.namespace, name)) {
             guard let key = ObjectKey(rollout) else { continue }
             await queue.add(key)
         }
     }
 
-    /// Whether a Rollout's strategy mentions `name` (a Service or a router object).
-    static func references(_ rollout: JSONValue, _ name: String) -> Bool {
-        func contains(_ value: JSONValue?) -> Bool {
+    /// The Rollout cache's index of the names a Rollout's strategy mentions.
+    static let referencedNameIndex = "referenced-name"
+
+    /// Every string in a Rollout's strategy (Service and router object names among them),
+    /// qualified by the Rollout's namespace.
+    static func referencedNames(_ rollout: DynamicObject) -> [String] {
+        var names = Set<String>()
+        func collect(_ value: JSONValue?) {
             switch value {
-            case .string(let text)?: return text == name
-            case .object(let members)?: return members.values.contains { contains($0) }
-            case .array(let items)?: return items.contains { contains($0) }
-            default: return false
+            case .string(let text)?: names.insert(text)
+            case .object(let members)?: members.values.forEach(collect)
+            case .array(let items)?: items.forEach(collect)
+            default: break
             }
         }
-        return contains(rollout[path: "spec", "strategy"])
+        collect(rollout.json[path: "spec", "strategy"])
+        return names.map { namespaced(rollout.namespace, $0) }
     }
+
+    static func namespaced(_ namespace: String?, _ name: String) -> String { "\(namespace ?? "")/\(name)" }
 
     // MARK: Reconcile
 
@@ -228,11 +238,14 @@ public final class RolloutController: Sendable {
     func observe(_ rollout: Rollout, router: RouterBinding?) -> ObservedState {
         let namespace = rollout.metadata.namespace
         let uid = rollout.metadata.uid
-        let owned = replicaSets.list(namespace: namespace).filter { replicaSet in
-            replicaSet.json[path: "metadata", "ownerReferences"]?.arrayValue?.contains {
-                $0["uid"]?.stringValue == uid && $0["kind"]?.stringValue == "Rollout"
-            } ?? false
-        }
+        let owned = uid.map { uid in
+            replicaSets.list(ownedBy: uid).filter { replicaSet in
+                replicaSet.namespace == namespace
+                    && replicaSet.json[path: "metadata", "ownerReferences"]?.arrayValue?.contains {
+                        $0["uid"]?.stringValue == uid && $0["kind"]?.stringValue == "Rollout"
+                    } ?? false
+            }
+        } ?? []
         var selectors: [String: String?] = [:]
         for name in Self.serviceNames(rollout) {
             if let service = services.get(ObjectKey(namespace: namespace, name: name)) {

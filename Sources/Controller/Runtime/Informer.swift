@@ -20,7 +20,9 @@ public struct ObjectKey: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public var description: String { namespace.map { "\($0)/\(name)" } ?? name }
 
-    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool { lhs.description < rhs.description }
+    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool {
+        (lhs.namespace ?? "", lhs.name) < (rhs.namespace ?? "", rhs.name)
+    }
 }
 
 /// What an ``Informer`` saw change in its cache.
@@ -55,16 +57,55 @@ public final class Informer: Sendable {
     private let logger: Logger
     private let state = Mutex(State())
 
+    /// Index names to the values an object is filed under (like client-go's `Indexers`).
+    public typealias IndexFunction = @Sendable (DynamicObject) -> [String]
+    private let indexers: [String: IndexFunction]
+    /// The built-in index: an object under the uid of each of its owners.
+    public static let ownerIndex = "owner-uid"
+
     private struct State {
-        var objects: [ObjectKey: DynamicObject] = [:]
+        private(set) var objects: [ObjectKey: DynamicObject] = [:]
+        /// Index name -> indexed value -> keys, so a controller finds related objects without
+        /// scanning the cache.
+        private(set) var indices: [String: [String: Set<ObjectKey>]] = [:]
         var resourceVersion: String?
         var synced = false
         var lists = 0
+
+        /// Stores (or, with nil, removes) the object at `key`, keeping the indices. Returns
+        /// what was there before.
+        @discardableResult
+        mutating func set(_ key: ObjectKey, _ object: DynamicObject?, indexers: [String: IndexFunction]) -> DynamicObject? {
+            let previous = objects[key]
+            objects[key] = object
+            for (name, function) in indexers {
+                if let previous { for value in function(previous) { indices[name]?[value]?.remove(key) } }
+                if let object { for value in function(object) { indices[name, default: [:]][value, default: []].insert(key) } }
+            }
+            return previous
+        }
+
+        /// Replaces the whole cache (after a list).
+        mutating func replaceAll(_ fresh: [ObjectKey: DynamicObject], indexers: [String: IndexFunction]) {
+            objects = [:]
+            indices = [:]
+            for (key, object) in fresh { set(key, object, indexers: indexers) }
+        }
+
+        func keys(index: String, value: String) -> [ObjectKey] {
+            (indices[index]?[value] ?? []).sorted()
+        }
     }
 
     public init(_ resource: ResourceClient<DynamicObject>, labelSelector: String? = nil,
                 resyncPeriod: Duration? = .seconds(300), missingResourceIsEmpty: Bool = false,
+                indexers: [String: IndexFunction] = [:],
                 logger: Logger = Logger(label: "sluice.informer")) {
+        var indexers = indexers
+        indexers[Self.ownerIndex] = { object in
+            object.json[path: "metadata", "ownerReferences"]?.arrayValue?.compactMap { $0["uid"]?.stringValue } ?? []
+        }
+        self.indexers = indexers
         self.resource = resource
         self.labelSelector = labelSelector
         self.resyncPeriod = resyncPeriod
@@ -86,6 +127,17 @@ public final class Informer: Sendable {
             state.objects.filter { namespace == nil || $0.key.namespace == namespace }
                 .sorted { $0.key < $1.key }.map(\.value)
         }
+    }
+
+    /// Cached objects with an owner reference to `uid`, sorted by key. Served from an index,
+    /// so its cost follows the number of objects owned, not the size of the cache.
+    public func list(ownedBy uid: String) -> [DynamicObject] {
+        list(index: Self.ownerIndex, value: uid)
+    }
+
+    /// Cached objects filed under `value` by the indexer named `index`, sorted by key.
+    public func list(index: String, value: String) -> [DynamicObject] {
+        state.withLock { state in state.keys(index: index, value: value).compactMap { state.objects[$0] } }
     }
 
     /// Suspends until the first list has completed (or the task is cancelled).
@@ -156,7 +208,7 @@ public final class Informer: Sendable {
         }
         let old = state.withLock { state -> [ObjectKey: DynamicObject] in
             defer {
-                state.objects = fresh
+                state.replaceAll(fresh, indexers: indexers)
                 state.resourceVersion = list.metadata.resourceVersion
                 state.synced = true
                 state.lists += 1
@@ -187,11 +239,8 @@ public final class Informer: Sendable {
             case .added(let object), .modified(let object):
                 guard let key = ObjectKey(object) else { continue }
                 let previous = state.withLock { state -> DynamicObject? in
-                    defer {
-                        state.objects[key] = object
-                        state.resourceVersion = object.resourceVersion ?? state.resourceVersion
-                    }
-                    return state.objects[key]
+                    state.resourceVersion = object.resourceVersion ?? state.resourceVersion
+                    return state.set(key, object, indexers: indexers)
                 }
                 if let previous {
                     await handler(.updated(old: previous, new: object))
@@ -201,7 +250,7 @@ public final class Informer: Sendable {
             case .deleted(let object):
                 guard let key = ObjectKey(object) else { continue }
                 state.withLock { state in
-                    state.objects[key] = nil
+                    state.set(key, nil, indexers: indexers)
                     state.resourceVersion = object.resourceVersion ?? state.resourceVersion
                 }
                 await handler(.deleted(object))

@@ -6,11 +6,15 @@ import KubeClient
 extension StoreState {
     /// Runs passes until nothing changes; returns the number of writes made.
     mutating func collectGarbage(maxPasses: Int = 100) -> Int {
+        if garbageFreeVersion == resourceVersion { return 0 }
         var total = 0
         for _ in 0..<maxPasses {
             let writes = collectGarbageOnce() + finalizeNamespaces() + finalizeCustomResourceDefinitions()
             total += writes
-            if writes == 0 { break }
+            if writes == 0 {
+                garbageFreeVersion = resourceVersion
+                break
+            }
         }
         return total
     }

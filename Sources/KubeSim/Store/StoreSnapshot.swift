@@ -95,6 +95,7 @@ extension ObjectStore {
             }
             state.objects = [:]
             state.uidIndex = [:]
+            state.garbageFreeVersion = nil
             for entry in snapshot.entries {
                 let key = ObjectKey(namespace: entry.object.objectNamespace, name: entry.object.objectName)
                 state.objects[entry.resource, default: [:]][key] = entry.object

@@ -21,6 +21,9 @@ struct StoreState {
     var definitions: [GroupResource: ResourceDefinition] = [:]
     var objects: [GroupResource: [ObjectKey: JSONValue]] = [:]
     var uidIndex: [String: ObjectRef] = [:]
+    /// The version at which a garbage collection last found nothing to do: until the store
+    /// changes, another would find nothing either (it depends only on the stored objects).
+    var garbageFreeVersion: Int64?
     var history: HistoryRing
     /// The newest version whose event has left the history (kube's `oldest - 1`).
     var compactedThrough: Int64

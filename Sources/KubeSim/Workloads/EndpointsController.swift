@@ -22,11 +22,18 @@ public struct EndpointsController: Sendable {
     public func reconcile(now: Date) throws(APIError) {
         let services = try store.list(.services).items
         var wanted = Set<String>()
+        // Candidate pods (with an IP, active) of each namespace, listed and indexed once per pass.
+        var podsByNamespace: [String: CandidatePods] = [:]
         for service in services where !service.isBeingDeleted {
             let selector = Workload.stringMap(service["spec"]?["selector"])
             guard !selector.isEmpty else { continue }
-            wanted.insert(service.objectNamespace + "/" + service.objectName)
-            try Workload.tolerating { () throws(APIError) in try sync(service, selector: selector) }
+            let namespace = service.objectNamespace
+            wanted.insert(namespace + "/" + service.objectName)
+            if podsByNamespace[namespace] == nil {
+                podsByNamespace[namespace] = CandidatePods(try store.list(.pods, namespace: namespace).items)
+            }
+            let pods = podsByNamespace[namespace]?.matching(selector) ?? []
+            try Workload.tolerating { () throws(APIError) in try sync(service, pods: pods) }
         }
         for endpoints in try store.list(Self.endpoints).items
         where endpoints.labels[Self.managedLabel] == "true"
@@ -53,15 +60,35 @@ public struct EndpointsController: Sendable {
         return servicePort["port"]?.integerValue
     }
 
-    func sync(_ service: JSONValue, selector: [String: String]) throws(APIError) {
+    /// The active pods of one namespace that have an IP, indexed by label, so each Service's
+    /// selector looks at the pods that carry its rarest label rather than at every pod.
+    struct CandidatePods {
+        private var pods: [(pod: JSONValue, labels: [String: String])] = []
+        private var byLabel: [String: [Int]] = [:]
+
+        init(_ items: [JSONValue]) {
+            for pod in items
+            where !pod.isBeingDeleted && !(pod["status"]?["podIP"]?.stringValue ?? "").isEmpty && Workload.isActive(pod) {
+                let labels = pod.labels
+                for (key, value) in labels { byLabel[key + "=" + value, default: []].append(pods.count) }
+                pods.append((pod, labels))
+            }
+        }
+
+        /// The pods whose labels include every entry of `selector`, in list order.
+        func matching(_ selector: [String: String]) -> [JSONValue] {
+            let postings = selector.map { byLabel[$0.key + "=" + $0.value] ?? [] }
+            guard let rarest = postings.min(by: { $0.count < $1.count }) else { return [] }
+            return rarest.filter { index in selector.allSatisfy { pods[index].labels[$0.key] == $0.value } }
+                .map { pods[$0].pod }
+        }
+    }
+
+    /// Writes the Endpoints of `service` from `pods`: the active pods with an IP that its
+    /// selector matches.
+    func sync(_ service: JSONValue, pods: [JSONValue]) throws(APIError) {
         let namespace = service.objectNamespace
         let servicePorts = service["spec"]?["ports"]?.arrayValue ?? []
-        let pods = try store.list(.pods, namespace: namespace).items.filter { pod in
-            let labels = pod.labels
-            return !pod.isBeingDeleted && selector.allSatisfy { labels[$0.key] == $0.value }
-                && !(pod["status"]?["podIP"]?.stringValue ?? "").isEmpty
-                && Workload.isActive(pod)
-        }
 
         // Pods grouped by their resolved ports, in first-seen order.
         var order: [JSONValue] = []

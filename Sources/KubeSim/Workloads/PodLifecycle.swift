@@ -43,6 +43,7 @@ public final class PodLifecycleController: Sendable {
         var defaultBehaviour: PodBehaviour
         var nextIP = 0
         var firstSeen: [String: Date] = [:]
+        var behaviourChanges = 0
     }
 
     public let store: ObjectStore
@@ -67,12 +68,22 @@ public final class PodLifecycleController: Sendable {
 
     /// Sets (or with `nil` clears) the behaviour of an image; applies from the next reconcile.
     public func setBehaviour(_ behaviour: PodBehaviour?, forImage image: String) {
-        state.withLock { $0.behaviours[image] = behaviour }
+        state.withLock {
+            $0.behaviours[image] = behaviour
+            $0.behaviourChanges += 1
+        }
     }
 
     public func setDefaultBehaviour(_ behaviour: PodBehaviour) {
-        state.withLock { $0.defaultBehaviour = behaviour }
+        state.withLock {
+            $0.defaultBehaviour = behaviour
+            $0.behaviourChanges += 1
+        }
     }
+
+    /// Counts the behaviour changes made so far, so a caller can tell that pods need a new
+    /// pass although the store has not changed.
+    public var behaviourChanges: Int { state.withLock { $0.behaviourChanges } }
 
     public func behaviour(forImage image: String, pod: JSONValue = [:]) -> PodBehaviour {
         if let hook, let answer = hook(image, pod) { return answer }
@@ -92,22 +103,35 @@ public final class PodLifecycleController: Sendable {
         }
     }
 
-    /// Brings every pod's status up to date at `now`.
-    public func reconcile(now: Date) throws(APIError) {
+    /// Seconds from a crash-looping container's first start to its `restarts`-th restart.
+    static func crashLoopElapsed(restarts: Int64) -> TimeInterval {
+        (0..<max(0, restarts)).reduce(0) { $0 + Double(min(Int64(10) << min($1, 10), 300)) }
+    }
+
+    /// Brings every pod's status up to date at `now`. Returns the earliest later time at
+    /// which some pod's status changes by itself (a readiness delay ends, a crash-looping
+    /// container restarts), or nil when none will.
+    @discardableResult
+    public func reconcile(now: Date) throws(APIError) -> Date? {
         let pods = try store.list(.pods).items
         let liveUIDs = Set(pods.compactMap(\.uid))
         state.withLock { state in state.firstSeen = state.firstSeen.filter { liveUIDs.contains($0.key) } }
+        var nextChange: Date?
         for pod in pods {
             guard !pod.isBeingDeleted else { continue }
             let phase = pod["status"]?["phase"]?.stringValue
             if phase == "Succeeded" || phase == "Failed" { continue }
-            guard let status = desiredStatus(pod, now: now), status != pod["status"] else { continue }
+            let evaluation = evaluate(pod, now: now)
+            if let change = evaluation.nextChange { nextChange = min(nextChange ?? change, change) }
+            guard evaluation.status != pod["status"] else { continue }
+            let status = evaluation.status
             var updated = pod
             updated["status"] = status
             try Workload.tolerating { () throws(APIError) in
                 _ = try store.updateStatus(.pods, namespace: pod.objectNamespace, updated)
             }
         }
+        return nextChange
     }
 
     private func allocateIP() -> String {
@@ -118,7 +142,8 @@ public final class PodLifecycleController: Sendable {
         }
     }
 
-    func desiredStatus(_ pod: JSONValue, now: Date) -> JSONValue? {
+    /// The pod's status at `now`, and when it next changes by itself.
+    private func evaluate(_ pod: JSONValue, now: Date) -> (status: JSONValue, nextChange: Date?) {
         let started: Date = Workload.creationTime(pod) ?? state.withLock { state in
             if let uid = pod.uid {
                 if let seen = state.firstSeen[uid] { return seen }
@@ -132,6 +157,8 @@ public final class PodLifecycleController: Sendable {
         let startedAt = JSONValue.string(rfc3339(started))
 
         var containerStatuses: [JSONValue] = []
+        var nextChange: Date?
+        func changes(at date: Date) { if date > now { nextChange = min(nextChange ?? date, date) } }
         var allReady = true
         var readyAt = started
         let containers = pod["spec"]?["containers"]?.arrayValue ?? []
@@ -146,6 +173,7 @@ public final class PodLifecycleController: Sendable {
             case .ready(let delay):
                 let ready = elapsed >= delay
                 readyAt = max(readyAt, started.addingTimeInterval(delay))
+                if !ready { changes(at: started.addingTimeInterval(delay)) }
                 allReady = allReady && ready
                 status["ready"] = .bool(ready)
                 status["started"] = true
@@ -160,6 +188,7 @@ public final class PodLifecycleController: Sendable {
             case .crashLoop:
                 allReady = false
                 let (restarts, backoff) = Self.crashLoop(elapsed: elapsed)
+                changes(at: started.addingTimeInterval(Self.crashLoopElapsed(restarts: restarts + 1)))
                 status["ready"] = false
                 status["started"] = false
                 status["restartCount"] = .integer(restarts)
@@ -187,7 +216,7 @@ public final class PodLifecycleController: Sendable {
                               message: allReady ? nil : "containers with unready status: [\(notReadyNames(containerStatuses))]")
         Workload.setCondition(&conditions, previous: previousConditions, type: "PodScheduled", status: true, now: started)
 
-        return [
+        let status: JSONValue = [
             "phase": "Running",
             "hostIP": .string(hostIP),
             "hostIPs": [["ip": .string(hostIP)]],
@@ -198,6 +227,7 @@ public final class PodLifecycleController: Sendable {
             "conditions": .array(conditions),
             "containerStatuses": .array(containerStatuses),
         ]
+        return (status, nextChange)
     }
 
     private func notReadyNames(_ statuses: [JSONValue]) -> String {

@@ -16,48 +16,91 @@ public struct ReplicaSetController: Sendable {
     public init(store: ObjectStore) { self.store = store }
 
     public func reconcile(now: Date) throws(APIError) {
+        var pods = PodsByOwner(store: store)
         for replicaSet in try store.list(.replicaSets).items where !replicaSet.isBeingDeleted {
-            try Workload.tolerating { () throws(APIError) in try sync(replicaSet, now: now) }
+            try Workload.tolerating { () throws(APIError) in try sync(replicaSet, now: now, pods: &pods) }
         }
     }
 
-    private func ownedPods(_ replicaSet: JSONValue, selector: LabelSelector) throws(APIError) -> [JSONValue] {
-        guard let uid = replicaSet.uid else { return [] }
-        var owned: [JSONValue] = []
-        for pod in try store.list(.pods, namespace: replicaSet.objectNamespace).items {
-            if let controller = Workload.controllerUID(pod) {
-                if controller == uid { owned.append(pod) }
-            } else if !pod.isBeingDeleted, !selector.isEverything, selector.matches(object: pod) {
-                // Adoption, as kube's ControllerRefManager does for orphans.
-                var adopted = pod
-                adopted.setOwnerReferences(pod.ownerReferences + [Workload.ownerReference(to: replicaSet, type: .replicaSets)])
-                try Workload.tolerating { () throws(APIError) in
-                    owned.append(try store.update(.pods, namespace: pod.objectNamespace, adopted))
+    /// The pods of each namespace grouped by controller uid, listed once per pass (so a
+    /// pass costs O(ReplicaSets + pods), not their product), with the orphans kept apart
+    /// for adoption.
+    struct PodsByOwner {
+        let store: ObjectStore
+        private var namespaces: [String: (owned: [String: [JSONValue]], orphans: [JSONValue])] = [:]
+
+        init(store: ObjectStore) { self.store = store }
+
+        mutating func pods(in namespace: String) throws(APIError) -> (owned: [String: [JSONValue]], orphans: [JSONValue]) {
+            if let cached = namespaces[namespace] { return cached }
+            var owned: [String: [JSONValue]] = [:]
+            var orphans: [JSONValue] = []
+            for pod in try store.list(.pods, namespace: namespace).items {
+                if let controller = Workload.controllerUID(pod) {
+                    owned[controller, default: []].append(pod)
+                } else if !pod.isBeingDeleted {
+                    orphans.append(pod)
                 }
             }
+            namespaces[namespace] = (owned, orphans)
+            return (owned, orphans)
         }
-        return owned
+
+        /// Records that `pod` is now controlled by `uid` (adopted), so no other ReplicaSet
+        /// adopts it in the same pass.
+        mutating func adopted(_ pod: JSONValue, by uid: String, in namespace: String) {
+            namespaces[namespace]?.orphans.removeAll { $0.uid == pod.uid }
+            namespaces[namespace]?.owned[uid, default: []].append(pod)
+        }
+    }
+
+    private func ownedPods(_ replicaSet: JSONValue, selector: LabelSelector,
+                           pods: inout PodsByOwner) throws(APIError) -> [JSONValue] {
+        guard let uid = replicaSet.uid else { return [] }
+        let namespace = replicaSet.objectNamespace
+        let (owned, orphans) = try pods.pods(in: namespace)
+        var result = owned[uid] ?? []
+        guard !selector.isEverything else { return result }
+        for pod in orphans where selector.matches(object: pod) {
+            // Adoption, as kube's ControllerRefManager does for orphans.
+            var adopted = pod
+            adopted.setOwnerReferences(pod.ownerReferences + [Workload.ownerReference(to: replicaSet, type: .replicaSets)])
+            try Workload.tolerating { () throws(APIError) in
+                let stored = try store.update(.pods, namespace: namespace, adopted)
+                pods.adopted(stored, by: uid, in: namespace)
+                result.append(stored)
+            }
+        }
+        return result
     }
 
     func sync(_ replicaSet: JSONValue, now: Date) throws(APIError) {
+        var pods = PodsByOwner(store: store)
+        try sync(replicaSet, now: now, pods: &pods)
+    }
+
+    func sync(_ replicaSet: JSONValue, now: Date, pods: inout PodsByOwner) throws(APIError) {
         let namespace = replicaSet.objectNamespace
         let spec = replicaSet["spec"] ?? [:]
         let selector = try LabelSelector(json: spec["selector"] ?? [:])
         let desired = max(0, Workload.int(spec["replicas"], default: 1))
-        let active = try ownedPods(replicaSet, selector: selector).filter(Workload.isActive)
+        var active = try ownedPods(replicaSet, selector: selector, pods: &pods).filter(Workload.isActive)
 
         if active.count < desired {
             for _ in 0..<(Int(desired) - active.count) {
-                _ = try store.create(.pods, namespace: namespace, podFromTemplate(replicaSet))
+                active.append(try store.create(.pods, namespace: namespace, podFromTemplate(replicaSet)))
             }
         } else if active.count > desired {
+            var deleted = Set<String>()
             for pod in Self.deletionOrder(active).prefix(active.count - Int(desired)) {
                 try Workload.tolerating { () throws(APIError) in
                     _ = try store.delete(.pods, namespace: namespace, name: pod.objectName)
+                    deleted.insert(pod.objectName)
                 }
             }
+            active.removeAll { deleted.contains($0.objectName) }
         }
-        try writeStatus(replicaSet, selector: selector, now: now)
+        try writeStatus(replicaSet, activePods: active, now: now)
     }
 
     /// Surplus pods, the first to delete first.
@@ -101,10 +144,9 @@ public struct ReplicaSetController: Sendable {
         ]
     }
 
-    private func writeStatus(_ replicaSet: JSONValue, selector: LabelSelector, now: Date) throws(APIError) {
-        guard let uid = replicaSet.uid else { return }
-        let pods = try store.list(.pods, namespace: replicaSet.objectNamespace).items
-            .filter { Workload.controllerUID($0) == uid && Workload.isActive($0) }
+    /// Writes `.status` counted over `pods`, the ReplicaSet's active pods after this pass's
+    /// creations and deletions.
+    private func writeStatus(_ replicaSet: JSONValue, activePods pods: [JSONValue], now: Date) throws(APIError) {
         let templateLabels = Workload.stringMap(replicaSet["spec"]?["template"]?["metadata"]?["labels"])
         let minReady = Workload.int(replicaSet["spec"]?["minReadySeconds"])
         var status = replicaSet["status"]?.objectValue ?? [:]

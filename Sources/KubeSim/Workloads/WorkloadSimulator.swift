@@ -20,12 +20,16 @@ public struct WorkloadSimulator: Sendable {
         self.endpoints = EndpointsController(store: store)
     }
 
-    public func reconcile(now: Date) throws(APIError) {
+    /// One pass of every controller. Returns the earliest later time at which a pod changes
+    /// by itself (see ``PodLifecycleController/reconcile(now:)``), or nil.
+    @discardableResult
+    public func reconcile(now: Date) throws(APIError) -> Date? {
         try deployments.reconcile(now: now)
         try replicaSets.reconcile(now: now)
-        try pods.reconcile(now: now)
+        let nextChange = try pods.reconcile(now: now)
         try replicaSets.reconcile(now: now)
         try deployments.reconcile(now: now)
         try endpoints.reconcile(now: now)
+        return nextChange
     }
 }

@@ -22,12 +22,7 @@ enum Workload {
     /// Parses kube's RFC 3339 timestamps (`2023-11-14T22:13:20Z`, fractional seconds allowed).
     static func parseTime(_ text: String?) -> Date? {
         guard let text, !text.isEmpty else { return nil }
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)
+        return KubeTime.parse(text)
     }
 
     static func creationTime(_ object: JSONValue) -> Date? {
