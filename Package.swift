@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(name: "TrafficRoutingTests", dependencies: ["TrafficRouting", "RolloutCore", "SluiceAPI", "KubeClient", "KubeSim"]),
         .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI", "KubeClient"]),
         .testTarget(name: "ConditionLanguageTests", dependencies: ["ConditionLanguage"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "SluiceAPI", "KubeClient", "CurlHTTP", "ConditionLanguage", "TestSupport",
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "SluiceAPI", "KubeClient", "KubeSim", "CurlHTTP", "ConditionLanguage", "TestSupport",
                                                          .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "KubeSim", "TestSupport"]),
     ]

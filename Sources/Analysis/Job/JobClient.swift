@@ -23,17 +23,26 @@ extension ResourceType {
 public struct KubernetesJobClient: JobClient {
     public let client: KubernetesClient
     public let fieldManager: String
+    /// Where Jobs are served: ``ResourceType/jobs``, or a stand-in with the same shape
+    /// (the tests use a CRD, since KubeSim serves no batch/v1 Jobs).
+    public let resource: ResourceType
 
-    public init(client: KubernetesClient, fieldManager: String = "sluice") {
+    public init(client: KubernetesClient, fieldManager: String = "sluice", resource: ResourceType = .jobs) {
         self.client = client
         self.fieldManager = fieldManager
+        self.resource = resource
     }
 
     private func jobs(_ namespace: String) -> ResourceClient<JSONValue> {
-        client.resources(JSONValue.self, .jobs, namespace: namespace)
+        client.resources(JSONValue.self, resource, namespace: namespace)
     }
 
     public func create(_ job: JSONValue, namespace: String) async throws(MeasurementError) -> Bool {
+        var job = job
+        if case .object(var members) = job {
+            members["apiVersion"] = .string(resource.apiVersion)
+            job = .object(members)
+        }
         do {
             _ = try await jobs(namespace).create(job, fieldManager: fieldManager)
             return true
