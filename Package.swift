@@ -48,12 +48,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The condition language of analysis metrics (`result[0] < 0.01 && len(result) > 0`):
+        // lexer, parser and evaluator. Pure, no dependencies, so validation can parse too.
+        .target(name: "ConditionLanguage"),
         // Sluice's own kinds (Rollout, analysis) as Codable values: validation with field
         // paths, and the CRDs generated from the same types.
         .target(
             name: "SluiceAPI",
             dependencies: [
                 "KubeClient",
+                "ConditionLanguage",
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
@@ -80,6 +84,17 @@ let package = Package(
         // `TrafficRouter`: reads and edits the object that splits traffic (one folder per
         // router: GatewayAPI, ReplicaRatio). Pure edits of JSON; no I/O.
         .target(name: "TrafficRouting", dependencies: ["SluiceAPI", "RolloutCore", "KubeClient"]),
+        // Analysis building blocks: argument resolution, the `MetricProvider` protocol and its
+        // Prometheus, web and Job providers, and the pure assessment of AnalysisRuns.
+        .target(
+            name: "Analysis",
+            dependencies: [
+                "SluiceAPI",
+                "KubeClient",
+                "CurlHTTP",
+                "ConditionLanguage",
+            ]
+        ),
         // The controller's runtime and reconciler: informers, work queue, leader election.
         .target(
             name: "Controller",
@@ -144,6 +159,9 @@ let package = Package(
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore", "SluiceAPI", "KubeClient"]),
         .testTarget(name: "TrafficRoutingTests", dependencies: ["TrafficRouting", "RolloutCore", "SluiceAPI", "KubeClient", "KubeSim"]),
         .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI", "KubeClient"]),
+        .testTarget(name: "ConditionLanguageTests", dependencies: ["ConditionLanguage"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "SluiceAPI", "KubeClient", "KubeSim", "CurlHTTP", "ConditionLanguage", "TestSupport",
+                                                         .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "KubeSim", "TestSupport"]),
     ]
 )

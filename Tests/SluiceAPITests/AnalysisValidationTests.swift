@@ -25,6 +25,7 @@ let baseTemplateYAML = """
             query: sum(rate(http_requests_total{service="{{args.service}}",code=~"5.."}[1m]))
             headers: [{key: Authorization, value: "Bearer {{ args.token }}"}]
       - name: smoke
+        successCondition: result == true
         provider:
           web:
             url: "http://{{args.service}}/healthz"
@@ -73,9 +74,33 @@ struct AnalysisValidationTests {
             "bearerToken": ["name": "prom", "key": "token"],
             "oauth2": ["tokenUrl": "https://auth/token", "clientId": "sluice", "clientSecret": ["name": "prom", "key": ""]],
         ])], [
-            "spec.metrics[0].provider.prometheus.authentication: must set at most one of bearerToken, oauth2; got bearerToken, oauth2",
+            "spec.metrics[0].provider.prometheus.authentication: must set at most one of bearerToken, basic, oauth2; got bearerToken, oauth2",
             "spec.metrics[0].provider.prometheus.authentication.oauth2.clientSecret.key: must not be empty",
         ]),
+        .init("condition that does not parse", [.set("spec.metrics[0].successCondition", "result[0] <=")],
+              [#"spec.metrics[0].successCondition: at character 13 of "result[0] <=": expected an operand (a number, a string, true, false, result, a function call or "("), got the end of the condition"#]),
+        .init("condition with a typo", [.set("spec.metrics[1].successCondition", "reslt == true")],
+              [#"spec.metrics[1].successCondition: at character 1 of "reslt == true": unknown name "reslt": expected result, true, false, nil or a function call"#]),
+        .init("condition with an unknown function", [.set("spec.metrics[0].failureCondition", "avg(result) > {{args.threshold}}")],
+              [#"spec.metrics[0].failureCondition: at character 1 of "avg(result) > {{args.threshold}}": unknown function "avg": expected one of len, isNaN, isInf, default, abs, asInt, asFloat, min, max, sum"#]),
+        .init("no condition", [.remove("spec.metrics[1].successCondition")],
+              ["spec.metrics[1]: must set successCondition or failureCondition (or dryRun: true): without them every measurement would pass"]),
+        .init("no condition on a dry run", [.remove("spec.metrics[1].successCondition"), .set("spec.metrics[1].dryRun", true)], []),
+        .init("query with an unclosed parenthesis", [.set("spec.metrics[0].provider.prometheus.query", "sum(rate(x[1m])")],
+              [#"spec.metrics[0].provider.prometheus.query: at character 4: "(" is not closed"#]),
+        .init("query with crossed brackets", [.set("spec.metrics[0].provider.prometheus.query", #"up{a="b")"#)],
+              [#"spec.metrics[0].provider.prometheus.query: at character 9: ")" does not close the "{" at character 3"#]),
+        .init("query with an open string", [.set("spec.metrics[0].provider.prometheus.query", #"up{a="b}"#)],
+              [#"spec.metrics[0].provider.prometheus.query: at character 6: the string opened with " is not closed"#]),
+        .init("query brackets inside strings and comments do not count", [.set("spec.metrics[0].provider.prometheus.query", "up{a=\"(\", b='[\\'x'} # ) unbalanced\n  + 1")], []),
+        .init("jsonPath that does not parse", [.set("spec.metrics[1].provider.web.jsonPath", "{$.a[}")],
+              [#"spec.metrics[1].provider.web.jsonPath: at character 6 of "{$.a[}": expected an index, a quoted name or * after "[""#]),
+        .init("range step longer than lookback", [.set("spec.metrics[0].provider.prometheus.rangeQuery", ["lookback": "1m", "step": "5m"])],
+              [#"spec.metrics[0].provider.prometheus.rangeQuery.step: must not be longer than lookback ("1m"), got "5m""#]),
+        .init("noDataPhase", [.set("spec.metrics[0].noDataPhase", "Pass")],
+              [#"spec.metrics[0].noDataPhase: must be one of Successful, Failed, Inconclusive, Error, got "Pass""#]),
+        .init("basic authentication", [.set("spec.metrics[0].provider.prometheus.authentication", ["basic": ["username": "", "password": ["name": "prom", "key": "pw"]]])],
+              ["spec.metrics[0].provider.prometheus.authentication.basic.username: must not be empty"]),
     ]
 
     @Test func baseIsValid() throws {

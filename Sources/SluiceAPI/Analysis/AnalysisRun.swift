@@ -83,9 +83,9 @@ public struct MetricResult: Codable, Sendable, Hashable {
     public var name: String
     public var phase: AnalysisPhase
     public var message: String?
-    /// The most recent measurements, oldest first.
+    /// The most recent measurements, oldest first (bounded; the tallies count them all).
     public var measurements: [Measurement]?
-    /// Measurements taken.
+    /// Measurements taken that did not error (Argo's count: errors are retried, not counted).
     public var count: Int32?
     public var successful: Int32?
     public var failed: Int32?
@@ -119,13 +119,17 @@ public struct Measurement: Codable, Sendable, Hashable {
     public var finishedAt: Timestamp?
     /// Why it errored or failed.
     public var message: String?
+    /// What a provider needs to resume a measurement still Running (a Job's name).
+    public var metadata: [String: String]?
 
-    public init(phase: AnalysisPhase, value: String? = nil, startedAt: Timestamp? = nil, finishedAt: Timestamp? = nil, message: String? = nil) {
+    public init(phase: AnalysisPhase, value: String? = nil, startedAt: Timestamp? = nil, finishedAt: Timestamp? = nil,
+                message: String? = nil, metadata: [String: String]? = nil) {
         self.phase = phase
         self.value = value
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.message = message
+        self.metadata = metadata
     }
 }
 
@@ -169,7 +173,7 @@ extension MetricResult: SchemaDescribable {
             "phase": .enumeration(AnalysisPhase.self, "The metric's phase."),
             "message": String.field("Why the metric is in its phase."),
             "measurements": [Measurement].field("The most recent measurements, oldest first."),
-            "count": Int32.field("Measurements taken."),
+            "count": Int32.field("Measurements taken that did not error."),
             "successful": Int32.field("Successful measurements."),
             "failed": Int32.field("Failed measurements."),
             "inconclusive": Int32.field("Inconclusive measurements."),
@@ -187,6 +191,7 @@ extension Measurement: SchemaDescribable {
             "startedAt": Timestamp.field("When it started."),
             "finishedAt": Timestamp.field("When it finished."),
             "message": String.field("Why it errored or failed."),
+            "metadata": [String: String].field("What the provider needs to resume a running measurement, e.g. a Job's name."),
         ])
     }
 }

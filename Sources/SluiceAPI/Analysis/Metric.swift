@@ -22,12 +22,16 @@ public struct Metric: Codable, Sendable, Hashable {
     public var consecutiveErrorLimit: Int32?
     /// Measure and report, but never fail the run.
     public var dryRun: Bool?
-    public var provider: MetricProvider
+    public var provider: MetricProviderSpec
+    /// The phase of a measurement whose query returned nothing (an empty vector or matrix);
+    /// ``NoDataPhase/error`` when absent. Never Successful unless the template says so.
+    public var noDataPhase: NoDataPhase?
 
     public init(
         name: String, interval: DurationString? = nil, initialDelay: DurationString? = nil, count: Int32? = nil,
         successCondition: String? = nil, failureCondition: String? = nil, failureLimit: Int32? = nil,
-        inconclusiveLimit: Int32? = nil, consecutiveErrorLimit: Int32? = nil, dryRun: Bool? = nil, provider: MetricProvider
+        inconclusiveLimit: Int32? = nil, consecutiveErrorLimit: Int32? = nil, dryRun: Bool? = nil, provider: MetricProviderSpec,
+        noDataPhase: NoDataPhase? = nil
     ) {
         self.name = name
         self.interval = interval
@@ -40,13 +44,29 @@ public struct Metric: Codable, Sendable, Hashable {
         self.consecutiveErrorLimit = consecutiveErrorLimit
         self.dryRun = dryRun
         self.provider = provider
+        self.noDataPhase = noDataPhase
     }
 
     public static let defaultConsecutiveErrorLimit: Int32 = 4
+
+    /// What a measurement that found no data counts as.
+    public enum NoDataPhase: String, Codable, Sendable, Hashable, CaseIterable {
+        case successful = "Successful", failed = "Failed", inconclusive = "Inconclusive", error = "Error"
+
+        /// The phase the measurement gets.
+        public var phase: AnalysisPhase {
+            switch self {
+            case .successful: .successful
+            case .failed: .failed
+            case .inconclusive: .inconclusive
+            case .error: .error
+            }
+        }
+    }
 }
 
 /// Where a metric's measurements come from: exactly one member.
-public struct MetricProvider: Codable, Sendable, Hashable {
+public struct MetricProviderSpec: Codable, Sendable, Hashable {
     public var prometheus: PrometheusMetric?
     public var web: WebMetric?
     public var job: JobMetric?
@@ -63,23 +83,40 @@ public struct MetricProvider: Codable, Sendable, Hashable {
     }
 }
 
-/// A PromQL query; its result (a scalar or one-element vector) is the measurement.
+/// A PromQL query; its result (a scalar, a vector, or with ``rangeQuery`` a matrix) is the
+/// measurement.
 public struct PrometheusMetric: Codable, Sendable, Hashable {
     /// The Prometheus server, e.g. `http://prometheus.monitoring:9090`.
     public var address: String
     public var query: String
+    /// Evaluate over a range ending now (`/api/v1/query_range`) instead of at an instant.
+    public var rangeQuery: PrometheusRangeQuery?
     /// Per-query timeout; 30s when absent.
     public var timeout: DurationString?
     public var headers: [WebMetricHeader]?
     public var authentication: PrometheusAuthentication?
 
-    public init(address: String, query: String, timeout: DurationString? = nil, headers: [WebMetricHeader]? = nil,
-                authentication: PrometheusAuthentication? = nil) {
+    public init(address: String, query: String, rangeQuery: PrometheusRangeQuery? = nil, timeout: DurationString? = nil,
+                headers: [WebMetricHeader]? = nil, authentication: PrometheusAuthentication? = nil) {
         self.address = address
         self.query = query
+        self.rangeQuery = rangeQuery
         self.timeout = timeout
         self.headers = headers
         self.authentication = authentication
+    }
+}
+
+/// A range query: from `lookback` before now until now, one point every `step`.
+public struct PrometheusRangeQuery: Codable, Sendable, Hashable {
+    /// How far back the range starts, e.g. `10m`.
+    public var lookback: DurationString
+    /// Resolution of the range, e.g. `30s`.
+    public var step: DurationString
+
+    public init(lookback: DurationString, step: DurationString) {
+        self.lookback = lookback
+        self.step = step
     }
 }
 
@@ -87,11 +124,30 @@ public struct PrometheusMetric: Codable, Sendable, Hashable {
 public struct PrometheusAuthentication: Codable, Sendable, Hashable {
     /// Sent as `Authorization: Bearer ...`.
     public var bearerToken: SecretKeySelector?
+    /// Sent as `Authorization: Basic ...`.
+    public var basic: BasicAuthentication?
     public var oauth2: OAuth2Config?
 
-    public init(bearerToken: SecretKeySelector? = nil, oauth2: OAuth2Config? = nil) {
+    public init(bearerToken: SecretKeySelector? = nil, basic: BasicAuthentication? = nil, oauth2: OAuth2Config? = nil) {
         self.bearerToken = bearerToken
+        self.basic = basic
         self.oauth2 = oauth2
+    }
+
+    /// The names of the members that are set.
+    public var presentKinds: [String] {
+        [("bearerToken", bearerToken != nil), ("basic", basic != nil), ("oauth2", oauth2 != nil)].filter(\.1).map(\.0)
+    }
+}
+
+/// HTTP basic authentication: a user name, and a password read from a Secret.
+public struct BasicAuthentication: Codable, Sendable, Hashable {
+    public var username: String
+    public var password: SecretKeySelector
+
+    public init(username: String, password: SecretKeySelector) {
+        self.username = username
+        self.password = password
     }
 }
 
@@ -175,12 +231,13 @@ extension Metric: SchemaDescribable {
             "inconclusiveLimit": Int32.field("Inconclusive measurements tolerated; 0 when absent."),
             "consecutiveErrorLimit": Int32.field("Consecutive errors tolerated; 4 when absent."),
             "dryRun": Bool.field("Measure and report, but never fail the run."),
-            "provider": MetricProvider.schema,
+            "provider": MetricProviderSpec.schema,
+            "noDataPhase": .enumeration(Metric.NoDataPhase.self, "Phase of a measurement that found no data: Successful, Failed, Inconclusive or Error (the default)."),
         ])
     }
 }
 
-extension MetricProvider: SchemaDescribable {
+extension MetricProviderSpec: SchemaDescribable {
     public static var schema: Schema {
         .object("Where measurements come from; exactly one of prometheus, web and job.", [
             "prometheus": PrometheusMetric.schema,
@@ -195,9 +252,28 @@ extension PrometheusMetric: SchemaDescribable {
         .object("A PromQL query.", required: ["address", "query"], [
             "address": String.field("The Prometheus server's URL."),
             "query": String.field("The PromQL query; may use {{args.NAME}}."),
+            "rangeQuery": PrometheusRangeQuery.schema,
             "timeout": DurationString.field("Per-query timeout; 30s when absent."),
             "headers": [WebMetricHeader].field("Extra request headers."),
             "authentication": PrometheusAuthentication.schema,
+        ])
+    }
+}
+
+extension PrometheusRangeQuery: SchemaDescribable {
+    public static var schema: Schema {
+        .object("Evaluate the query over a range ending now (query_range).", required: ["lookback", "step"], [
+            "lookback": DurationString.field("How far back the range starts, e.g. 10m."),
+            "step": DurationString.field("Resolution of the range, e.g. 30s."),
+        ])
+    }
+}
+
+extension BasicAuthentication: SchemaDescribable {
+    public static var schema: Schema {
+        .object("HTTP basic authentication.", required: ["username", "password"], [
+            "username": String.field("The user name."),
+            "password": SecretKeySelector.field("A Secret key holding the password."),
         ])
     }
 }
@@ -206,6 +282,7 @@ extension PrometheusAuthentication: SchemaDescribable {
     public static var schema: Schema {
         .object("Credentials for Prometheus, read from Secrets; at most one member.", [
             "bearerToken": SecretKeySelector.field("A Secret key holding a bearer token."),
+            "basic": BasicAuthentication.schema,
             "oauth2": OAuth2Config.schema,
         ])
     }

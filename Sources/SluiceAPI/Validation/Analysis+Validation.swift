@@ -1,3 +1,4 @@
+import ConditionLanguage
 import Foundation
 import KubeClient
 
@@ -77,8 +78,11 @@ extension Metric {
         if let count, count > 1, interval == nil {
             problems.add(path["interval"], "required when count is greater than 1, got count \(count)")
         }
-        problems.rejectBlank(successCondition, at: path["successCondition"])
-        problems.rejectBlank(failureCondition, at: path["failureCondition"])
+        problems.add(contentsOf: conditionProblems(successCondition, at: path["successCondition"]))
+        problems.add(contentsOf: conditionProblems(failureCondition, at: path["failureCondition"]))
+        if successCondition == nil, failureCondition == nil, provider.job == nil, dryRun != true, !provider.presentKinds.isEmpty {
+            problems.add(path, "must set successCondition or failureCondition (or dryRun: true): without them every measurement would pass")
+        }
         problems.check(failureLimit, atLeast: -1, at: path["failureLimit"])
         problems.check(inconclusiveLimit, atLeast: 0, at: path["inconclusiveLimit"])
         problems.check(consecutiveErrorLimit, atLeast: 0, at: path["consecutiveErrorLimit"])
@@ -90,14 +94,26 @@ extension Metric {
             problems.requireNonEmpty(prometheus.address, at: here["address"])
             if let reason = urlProblem(prometheus.address) { problems.add(here["address"], reason) }
             problems.requireNonEmpty(prometheus.query, at: here["query"])
+            if let reason = promQLShapeProblem(prometheus.query) { problems.add(here["query"], reason) }
+            if let range = prometheus.rangeQuery {
+                problems.check(range.lookback, at: here["rangeQuery"]["lookback"], positive: true)
+                problems.check(range.step, at: here["rangeQuery"]["step"], positive: true)
+                if let lookback = range.lookback.duration, let step = range.step.duration, step > lookback, lookback > .zero {
+                    problems.add(here["rangeQuery"]["step"], "must not be longer than lookback (\(range.lookback)), got \(range.step)")
+                }
+            }
             problems.check(prometheus.timeout, at: here["timeout"], positive: true)
             problems.add(contentsOf: headerProblems(prometheus.headers, at: here["headers"]))
             if let authentication = prometheus.authentication {
-                let present = [("bearerToken", authentication.bearerToken != nil), ("oauth2", authentication.oauth2 != nil)].filter(\.1).map(\.0)
+                let present = authentication.presentKinds
                 if present.count > 1 {
-                    problems.add(here["authentication"], "must set at most one of bearerToken, oauth2; got \(present.joined(separator: ", "))")
+                    problems.add(here["authentication"], "must set at most one of bearerToken, basic, oauth2; got \(present.joined(separator: ", "))")
                 }
                 if let token = authentication.bearerToken { problems.add(contentsOf: secretProblems(token, at: here["authentication"]["bearerToken"])) }
+                if let basic = authentication.basic {
+                    problems.requireNonEmpty(basic.username, at: here["authentication"]["basic"]["username"])
+                    problems.add(contentsOf: secretProblems(basic.password, at: here["authentication"]["basic"]["password"]))
+                }
                 if let oauth2 = authentication.oauth2 {
                     let oauthPath = here["authentication"]["oauth2"]
                     problems.requireNonEmpty(oauth2.tokenUrl, at: oauthPath["tokenUrl"])
@@ -117,6 +133,13 @@ extension Metric {
                 problems.add(here["body"], "only allowed with method POST or PUT")
             }
             problems.rejectBlank(web.jsonPath, at: here["jsonPath"])
+            if let jsonPath = web.jsonPath, !jsonPath.allSatisfy(\.isWhitespace), !jsonPath.contains("{{") {
+                do {
+                    _ = try JSONPathSelector(jsonPath)
+                } catch {
+                    problems.add(here["jsonPath"], "\(error.description.replacingOccurrences(of: "at character \(error.position)", with: "at character \(error.position) of \"\(jsonPath)\""))")
+                }
+            }
             problems.check(web.timeoutSeconds, atLeast: 1, at: here["timeoutSeconds"])
             problems.add(contentsOf: headerProblems(web.headers, at: here["headers"]))
             texts += [(here["url"], web.url), (here["body"], web.body ?? ""), (here["jsonPath"], web.jsonPath ?? "")]
@@ -138,6 +161,55 @@ extension Metric {
         }
         return problems.problems
     }
+}
+
+/// A condition that, when present, must not be blank and must parse (`{{args.NAME}}`
+/// standing for an operand, since arguments are substituted before evaluation).
+private func conditionProblems(_ text: String?, at path: FieldPath) -> [ValidationProblem] {
+    guard let text else { return [] }
+    if text.allSatisfy(\.isWhitespace) { return [ValidationProblem(path, "must not be empty")] }
+    do {
+        _ = try Condition(text, allowPlaceholders: true)
+        return []
+    } catch {
+        return [ValidationProblem(path, "at character \(error.position) of \"\(text)\": \(error.message)")]
+    }
+}
+
+/// Why a PromQL query cannot be well formed, judged cheaply: a quote left open, or a
+/// bracket that does not close or closes the wrong kind. Prometheus judges the rest when
+/// it runs the query (and its message becomes the measurement's error).
+func promQLShapeProblem(_ query: String) -> String? {
+    var open: [(Character, Int)] = []
+    var quote: (Character, Int)?
+    var escaped = false
+    var inComment = false
+    let pairs: [Character: Character] = [")": "(", "]": "[", "}": "{"]
+    for (offset, character) in query.enumerated() {
+        let position = offset + 1
+        if inComment {
+            inComment = character != "\n"
+            continue
+        }
+        if let (delimiter, _) = quote {
+            if escaped { escaped = false } else if character == "\\", delimiter != "`" { escaped = true } else if character == delimiter { quote = nil }
+            continue
+        }
+        switch character {
+        case "\"", "'", "`": quote = (character, position)
+        case "#": inComment = true  // to the end of the line
+        case "(", "[", "{": open.append((character, position))
+        case ")", "]", "}":
+            guard let last = open.popLast() else { return "at character \(position): \"\(character)\" closes nothing" }
+            if last.0 != pairs[character] {
+                return "at character \(position): \"\(character)\" does not close the \"\(last.0)\" at character \(last.1)"
+            }
+        default: break
+        }
+    }
+    if let (delimiter, position) = quote { return "at character \(position): the string opened with \(delimiter) is not closed" }
+    if let (bracket, position) = open.last { return "at character \(position): \"\(bracket)\" is not closed" }
+    return nil
 }
 
 private func secretProblems(_ secret: SecretKeySelector, at path: FieldPath) -> [ValidationProblem] {
