@@ -11,6 +11,11 @@ struct StepContext {
     func problems(in steps: [CanaryStep], at path: FieldPath) -> [ValidationProblem] {
         var problems = ProblemCollector()
         var routeKinds: [String: (kind: String, index: Int)] = [:]
+        // The canary takes all traffic at `setWeight: 100`: the steps end there (promotion
+        // follows the last step), so a step after it is a mistake.
+        if let full = steps.firstIndex(where: { $0.setWeight == 100 }), full < steps.count - 1 {
+            problems.add(path[full + 1], "follows setWeight: 100 at steps[\(full)]; the canary already takes all traffic, so the steps end there (promotion follows the last step)")
+        }
         for (index, step) in steps.enumerated() {
             let here = path[index]
             problems.requireExactlyOne(of: CanaryStep.kindNames, present: step.presentKinds, at: here)
