@@ -6,11 +6,16 @@ JOBS ?= 2
 # temporary storage); whether the package's systemd service starts does not matter.
 APT_PACKAGES := libcurl4-openssl-dev libssl-dev openssl python3 pkg-config nginx-light curl prometheus
 # Python packages the tests need: scipy writes the statistics reference vectors; the
-# official `kubernetes` client checks KubeSim (Tests/KubeSimConformance, pytest).
-PIP_PACKAGES := 'scipy==1.17.*' kubernetes pytest
+# official `kubernetes` client checks KubeSim (Tests/KubeSimConformance, pytest). For
+# Tests/InstallTests: helm-python-sdk renders and lints the chart through Helm's own Go SDK
+# (a shared library in the wheel: no helm binary, nothing downloaded at run time),
+# kubernetes-validate checks objects against Kubernetes' OpenAPI schemas (bundled), and
+# common-expression-language evaluates the admission policy's CEL.
+PIP_PACKAGES := 'scipy==1.17.*' kubernetes pytest pyyaml 'helm-python-sdk==0.2.*' 'kubernetes-validate==1.37.*' \
+	'common-expression-language==0.10.*'
 BENCH_ARGS ?=
 
-.PHONY: all build deps demo tour test bench clean reference-vectors crds
+.PHONY: all build deps demo tour test bench clean reference-vectors crds install-manifests
 
 all: build
 
@@ -38,16 +43,25 @@ test: deps
 	$(SWIFT) build -j $(JOBS) --build-tests
 	$(SWIFT) test -j $(JOBS) --skip-build
 	ROLLOUT_BIN="$$($(SWIFT) build --show-bin-path)/rollout" python3 -m pytest -q Tests/KubeSimConformance
+	SLUICE_BIN_PATH="$$($(SWIFT) build --show-bin-path)" python3 -m pytest -q Tests/InstallTests
 
 ## reference-vectors: rewrite the committed statistics reference vectors from scipy.
 reference-vectors: deps
 	@for script in scripts/reference-vectors/*.py; do python3 "$$script" Tests/StatisticsTests/ReferenceVectors; done
 
 ## crds: regenerate manifests/crds/ from the types in Sources/SluiceAPI (a test fails when
-## the committed files differ from what the types generate).
+## the committed files differ from what the types generate), their copies in the Helm chart,
+## and manifests/install.yaml.
 crds: deps
 	$(SWIFT) build -j $(JOBS) --product rollout
 	"$$($(SWIFT) build --show-bin-path)/rollout" crds --output-dir manifests/crds
+	cp manifests/crds/*.yaml charts/sluice/crds/
+	./scripts/install-manifests.sh > manifests/install.yaml
+
+## install-manifests: rewrite manifests/install.yaml from manifests/crds, rbac and controller
+## (a test fails when the committed file is not what this writes).
+install-manifests:
+	./scripts/install-manifests.sh > manifests/install.yaml
 
 ## bench: benchmarks (Benchmarks/), release build, full sizes by default.
 ## Smaller: make bench BENCH_ARGS="--gets 200 --idle 3" STATS_BENCH_ARGS="--samples 5000 --repeats 3" \

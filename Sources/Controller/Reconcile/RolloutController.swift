@@ -342,11 +342,16 @@ public final class RolloutController: Sendable {
         }
     }
 
-    /// Keeps the rollouts-by-phase gauge current.
+    /// Keeps the rollouts-by-phase and canary-weight gauges current.
     private func reportPhases() async {
         while !Task.isCancelled {
             var counts: [String: Int] = [:]
+            var weights: [ControllerMetrics.RolloutName: Int] = [:]
             for rollout in rollouts.list() {
+                if let name = rollout.name {
+                    let weight = rollout.json[path: "status", "weights", "canary"]?.integerValue ?? 0
+                    weights[ControllerMetrics.RolloutName(namespace: rollout.namespace ?? "", name: name)] = Int(weight)
+                }
                 let invalid = rollout.json[path: "status", "conditions"]?.arrayValue?.contains {
                     $0["type"] == "InvalidSpec" && $0["status"] == "True"
                 } ?? false
@@ -354,6 +359,7 @@ public final class RolloutController: Sendable {
                 counts[phase, default: 0] += 1
             }
             metrics.setRolloutsByPhase(counts)
+            metrics.setCanaryWeights(weights)
             metrics.setQueueDepth(await queue.depth)
             do { try await Task.sleep(for: .seconds(2)) } catch { return }
         }

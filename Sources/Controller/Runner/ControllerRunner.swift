@@ -1,5 +1,6 @@
 import Foundation
 import KubeClient
+import Synchronization
 import Logging
 import ServiceLifecycle
 
@@ -33,6 +34,8 @@ public struct ControllerRunner: Service {
     public let options: Options
     public let controller: RolloutController
     private let logger: Logger
+    /// Whether this replica has been elected (always true without leader election).
+    private let elected = ElectionState()
 
     public init(options: Options, client: KubernetesClient, metrics: ControllerMetrics,
                 planner: @escaping RolloutController.Planner = SluiceRouting.planner,
@@ -50,8 +53,12 @@ public struct ControllerRunner: Service {
     /// Until graceful shutdown: serve /healthz, /readyz, /metrics, and run the controller.
     public func run() async throws {
         let controller = self.controller
+        let elected = self.elected
+        let leaderElect = options.leaderElect
+        // Ready: the leader once its caches have synced; a standby waiting for the Lease too, so
+        // that a rolling update of a leader-elected Deployment is not stalled by its standbys.
         let health = HealthServer(host: options.metricsHost, port: options.metricsPort, metrics: controller.metrics,
-                                  isReady: { controller.isSynced }, logger: logger)
+                                  isReady: { controller.isSynced || (leaderElect && !elected.value) }, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await health.run() }
             group.addTask { try await cancelWhenGracefulShutdown { try await self.runController() } }
@@ -71,8 +78,21 @@ public struct ControllerRunner: Service {
         logger.info("waiting to lead", metadata: ["lease": "\(options.leaderElectionNamespace)/\(options.leaderElectionID)",
                                                   "identity": "\(options.identity)"])
         let controller = self.controller
-        if try await elector.run({ await controller.run() }) {
+        let elected = self.elected
+        if try await elector.run({
+            elected.value = true
+            await controller.run()
+        }) {
             throw LostLeadership()
         }
+    }
+}
+
+/// Whether a replica has been elected leader; read by `/readyz`, set once by the elector's task.
+final class ElectionState: Sendable {
+    private let state = Mutex(false)
+    var value: Bool {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
     }
 }

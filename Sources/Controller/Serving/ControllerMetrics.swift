@@ -1,7 +1,9 @@
 import Prometheus
+import Synchronization
 
 /// The controller's metrics in Prometheus's format: reconcile duration, work-queue depth,
-/// API requests by method and code, rollouts by phase. Served on `/metrics`.
+/// API requests by method and code, rollouts by phase, each Rollout's canary weight. Served
+/// on `/metrics`.
 public final class ControllerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
 
@@ -14,6 +16,18 @@ public final class ControllerMetrics: Sendable {
     static let phases = ["Progressing", "Paused", "Healthy", "Degraded", "Aborted", "InvalidSpec"]
 
     private let queueDepth: Gauge
+    /// The canary-weight gauge of each Rollout (namespace, name) now reported.
+    private let canaryWeightGauges = Mutex<[RolloutName: Gauge]>([:])
+
+    /// A Rollout's namespace and name, the labels of its per-Rollout series.
+    public struct RolloutName: Hashable, Sendable {
+        public var namespace: String
+        public var name: String
+        public init(namespace: String, name: String) {
+            self.namespace = namespace
+            self.name = name
+        }
+    }
 
     public init() {
         queueDepth = registry.makeGauge(descriptor: MetricNameDescriptor(
@@ -48,6 +62,25 @@ public final class ControllerMetrics: Sendable {
                                                  helpText: "Rollouts by phase."),
                 labels: [("phase", phase)]
             ).set(Double(counts[phase, default: 0]))
+        }
+    }
+
+    /// Each Rollout's canary traffic weight in percent, as its status last recorded it. A
+    /// Rollout missing from `weights` (deleted) loses its series.
+    public func setCanaryWeights(_ weights: [RolloutName: Int]) {
+        canaryWeightGauges.withLock { gauges in
+            for (rollout, gauge) in gauges where weights[rollout] == nil {
+                registry.unregisterGauge(gauge)
+                gauges[rollout] = nil
+            }
+            for (rollout, weight) in weights {
+                let gauge = gauges[rollout] ?? registry.makeGauge(
+                    descriptor: MetricNameDescriptor(namespace: "sluice", metricName: "rollout_canary_weight",
+                                                     helpText: "Percent of traffic a Rollout's canary takes (status.weights.canary)."),
+                    labels: [("namespace", rollout.namespace), ("rollout", rollout.name)])
+                gauges[rollout] = gauge
+                gauge.set(Double(weight))
+            }
         }
     }
 

@@ -11,6 +11,13 @@ struct StepContext {
     func problems(in steps: [CanaryStep], at path: FieldPath) -> [ValidationProblem] {
         var problems = ProblemCollector()
         var routeKinds: [String: (kind: String, index: Int)] = [:]
+        // Once `setWeight: 100` gives the canary all traffic, no other weight follows (pause and
+        // analysis steps may: they hold the canary at full traffic before promotion).
+        if let full = steps.firstIndex(where: { $0.setWeight == 100 }) {
+            for index in steps.indices where index > full && steps[index].setWeight != nil {
+                problems.add(path[index]["setWeight"], "follows setWeight: 100 at steps[\(full)]; once the canary takes all traffic no other weight may follow (pause and analysis steps may)")
+            }
+        }
         for (index, step) in steps.enumerated() {
             let here = path[index]
             problems.requireExactlyOne(of: CanaryStep.kindNames, present: step.presentKinds, at: here)

@@ -1,0 +1,64 @@
+{{/* The release's full name: "<release>-controller", or "<release>-sluice-controller". */}}
+{{- define "sluice.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- printf "%s-controller" .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s-controller" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "sluice.serviceAccountName" -}}
+{{- default (include "sluice.fullname" .) .Values.serviceAccount.name -}}
+{{- end -}}
+
+{{- define "sluice.selectorLabels" -}}
+app.kubernetes.io/name: sluice
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/component: controller
+{{- end -}}
+
+{{- define "sluice.labels" -}}
+{{ include "sluice.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{/*
+What rolloutd does in the namespaces it watches; the same rules as
+manifests/rbac/cluster-role.yaml, where each is justified (a test keeps them equal).
+*/}}
+{{- define "sluice.controllerRules" -}}
+- apiGroups: ["sluice.dev"]
+  resources: ["rollouts"]
+  verbs: ["list", "watch"]
+- apiGroups: ["sluice.dev"]
+  resources: ["rollouts/status"]
+  verbs: ["update", "patch"]
+- apiGroups: ["sluice.dev"]
+  resources: ["rollouts/finalizers"]
+  verbs: ["update"]
+- apiGroups: ["apps"]
+  resources: ["replicasets"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["list", "watch", "patch"]
+- apiGroups: ["gateway.networking.k8s.io"]
+  resources: ["httproutes"]
+  verbs: ["list", "watch", "get", "update"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end -}}
+
+{{/* Flags the chart sets from values; extraArgs must not repeat them. */}}
+{{- define "sluice.checkExtraArgs" -}}
+{{- $reserved := list "--namespace" "--leader-elect" "--leader-election-namespace" "--leader-election-id" "--metrics-addr" "--log-format" "--log-level" "--workers" -}}
+{{- range .Values.extraArgs -}}
+{{- $flag := regexReplaceAll "=.*$" . "" -}}
+{{- if has $flag $reserved -}}
+{{- fail (printf "extraArgs: %s is set by the chart; use its value instead (watchNamespace, leaderElection, metrics.port, log, workers)" $flag) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
