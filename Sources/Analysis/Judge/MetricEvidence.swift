@@ -152,6 +152,7 @@ struct CountsEvidence: Sendable, Hashable, Codable {
         var detail = "canary \(pair.canary.events)/\(pair.canary.total) (\(format(100 * pair.canary.ratio))%) vs baseline "
             + "\(pair.baseline.events)/\(pair.baseline.total) (\(format(100 * pair.baseline.ratio))%)"
         if let interval { detail += ", difference in [\(format(interval.lower)), \(format(interval.upper))]" }
+        detail += "; Poisson p = \(format(poisson?.pValue ?? 1)), Bernoulli p = \(format(bernoulliRegression.value))"
         return MetricLook(effect: effect, confidenceSequence: interval, pValue: pValue, samples: samples,
                           meetsPassRule: enough && (horizon || excludesRegression(interval, beyond: metric.tolerance, metric.worse)),
                           detail: detail)
@@ -273,20 +274,44 @@ struct HistogramEvidence: Sendable, Hashable, Codable {
 }
 
 extension Double {
-    /// The value with `significantDigits` significant digits, without exponent for everyday magnitudes.
+    /// The value rounded to `significantDigits` significant digits, trailing zeros dropped:
+    /// positional for magnitudes in [1e-4, 1e9), otherwise with an exponent (`1.23e-07`).
+    /// Hand-rolled: the judge formats its reasons at every look, and Foundation's
+    /// `String(format:)` would dominate the cost of a look.
     func formatted(significantDigits digits: Int) -> String {
         guard isFinite else { return "\(self)" }
         if self == 0 { return "0" }
+        let sign = self < 0 ? "-" : ""
         let magnitude = abs(self)
+        var exponent = Int(log10(magnitude).rounded(.down))
         if magnitude >= 1e-4 && magnitude < 1e9 {
-            let decimals = max(0, digits - 1 - Int(floor(log10(magnitude))))
-            var text = String(format: "%.\(decimals)f", self)
-            if text.contains(".") {
-                while text.hasSuffix("0") { text.removeLast() }
-                if text.hasSuffix(".") { text.removeLast() }
-            }
-            return text
+            let decimals = max(0, digits - 1 - exponent)
+            let scaled = Int((magnitude * Self.powerOfTen(decimals)).rounded())
+            return sign + Self.insertPoint(String(scaled), decimals: decimals)
         }
-        return String(format: "%.\(digits - 1)e", self)
+        var mantissa = Int((magnitude / Self.powerOfTen(exponent) * Self.powerOfTen(digits - 1)).rounded())
+        if mantissa >= Int(Self.powerOfTen(digits)) {
+            mantissa /= 10
+            exponent += 1
+        }
+        let exponentText = String(abs(exponent))
+        return sign + Self.insertPoint(String(mantissa), decimals: digits - 1) + "e" + (exponent < 0 ? "-" : "+")
+            + (exponentText.count < 2 ? "0" : "") + exponentText
+    }
+
+    private static func powerOfTen(_ n: Int) -> Double {
+        n >= 0 ? pow(10, Double(n)) : 1 / pow(10, Double(-n))
+    }
+
+    /// `digits` (an integer's text) with a decimal point `decimals` places from the right,
+    /// trailing zeros after the point dropped.
+    private static func insertPoint(_ digits: String, decimals: Int) -> String {
+        guard decimals > 0 else { return digits }
+        var text = digits
+        if text.count <= decimals { text = String(repeating: "0", count: decimals - text.count + 1) + text }
+        text.insert(".", at: text.index(text.endIndex, offsetBy: -decimals))
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 }

@@ -118,9 +118,12 @@ public struct CumulativeHistogram: Sendable, Hashable, Codable {
 
     /// Observations above `threshold`, counted conservatively from the smallest bound ≥
     /// `threshold` (observations between the threshold and that bound are not counted), and
-    /// that bound. Nil when every finite bound is below the threshold.
+    /// that bound. A bound within 1e-9 (relative) of the threshold counts as equal to it, so
+    /// 0.3 s parsed from "300ms" matches the bucket `le="0.3"`. Nil when every finite bound is
+    /// below the threshold.
     public func count(above threshold: Double) -> (count: Int, bound: Double)? {
-        guard let index = upperBounds.firstIndex(where: { $0 >= threshold }), upperBounds[index].isFinite else { return nil }
+        let slack = abs(threshold) * 1e-9
+        guard let index = upperBounds.firstIndex(where: { $0 >= threshold - slack }), upperBounds[index].isFinite else { return nil }
         return (count - cumulativeCounts[index], upperBounds[index])
     }
 

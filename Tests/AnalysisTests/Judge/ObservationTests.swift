@@ -41,3 +41,13 @@ import Testing
         #expect(abs(moments.variance - 5.0 / 3) < 1e-12)
     }
 }
+
+@Suite struct FormattingTests {
+    @Test(arguments: [
+        (0.00364, 3, "0.00364"), (1.4814, 4, "1.481"), (-0.008561, 3, "-0.00856"), (20, 3, "20"), (9.9999, 3, "10"),
+        (1.2345e-9, 3, "1.23e-09"), (9.999e-10, 3, "1e-09"), (2.5e12, 3, "2.5e+12"), (0, 3, "0"), (0.5, 3, "0.5"),
+    ] as [(Double, Int, String)])
+    func significantDigits(value: Double, digits: Int, expected: String) {
+        #expect(value.formatted(significantDigits: digits) == expected)
+    }
+}
