@@ -85,7 +85,9 @@ let package = Package(
         // router: GatewayAPI, ReplicaRatio). Pure edits of JSON; no I/O.
         .target(name: "TrafficRouting", dependencies: ["SluiceAPI", "RolloutCore", "KubeClient"]),
         // Analysis building blocks: argument resolution, the `MetricProvider` protocol and its
-        // Prometheus, web and Job providers, and the pure assessment of AnalysisRuns.
+        // Prometheus, web and Job providers, and the pure assessment of AnalysisRuns; and
+        // (Judge/) the statistical decisions, pure: canary judge, Kayenta mode, SLO guard, A/B
+        // experiments, shadow comparison.
         .target(
             name: "Analysis",
             dependencies: [
@@ -93,6 +95,7 @@ let package = Package(
                 "KubeClient",
                 "CurlHTTP",
                 "ConditionLanguage",
+                "Statistics",
             ]
         ),
         // The controller's runtime and reconciler: informers, work queue, leader election.
@@ -146,7 +149,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "StatisticsBenchmark",
-            dependencies: ["Statistics", "BenchmarkSupport"],
+            dependencies: ["Statistics", "Analysis", "BenchmarkSupport"],
             path: "Benchmarks/StatisticsBenchmark"
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
@@ -160,7 +163,7 @@ let package = Package(
         .testTarget(name: "TrafficRoutingTests", dependencies: ["TrafficRouting", "RolloutCore", "SluiceAPI", "KubeClient", "KubeSim"]),
         .testTarget(name: "SluiceAPITests", dependencies: ["SluiceAPI", "KubeClient"]),
         .testTarget(name: "ConditionLanguageTests", dependencies: ["ConditionLanguage"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "SluiceAPI", "KubeClient", "KubeSim", "CurlHTTP", "ConditionLanguage", "TestSupport",
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "SluiceAPI", "KubeClient", "KubeSim", "CurlHTTP", "ConditionLanguage", "TestSupport", "Statistics",
                                                          .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "KubeSim", "TestSupport"]),
     ]

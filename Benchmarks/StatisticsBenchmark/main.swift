@@ -1,5 +1,6 @@
 // Statistics benchmark: the Mann-Whitney U test on raw samples and on histogram buckets, timed
-// against scipy.stats.mannwhitneyu on the same data in the same run.
+// against scipy.stats.mannwhitneyu on the same data in the same run; and the canary judge's cost
+// per look with 5 metrics (Analysis module).
 //
 //   swift run -c release StatisticsBenchmark                           # 2 × 100,000 samples, 7 repeats
 //   swift run -c release StatisticsBenchmark --samples 5000 --repeats 3  # what CI runs
@@ -10,6 +11,7 @@
 // repeated count times): that is what a Python judge would have to do. Each figure is the
 // median of --repeats runs; scipy is timed inside Python around the call alone (perf_counter).
 import Foundation
+import Analysis
 import BenchmarkSupport
 import Statistics
 
@@ -218,8 +220,62 @@ func run() throws {
           + "and \(MemoryLayout<PoissonRatioTest>.size) bytes")
 }
 
+/// The canary judge (Analysis): median cost of one look with 5 metrics — 2 counts, 2 latency
+/// histograms of `buckets` buckets, 1 mean — over `looks` looks of 500 simulated requests each
+/// (20% canary), and the size of its state as JSON. The observations are built before timing.
+func runJudge(repeats: Int, buckets: Int, looks: Int = 400) throws {
+    var generator = SeededRandom(seed: 0x10D6E)
+    let bounds = (0..<(buckets - 1)).map { 0.001 * pow(10_000.0, Double($0) / Double(buckets - 2)) } + [.infinity]
+    func bucket(_ seconds: Double) -> Int { bounds.firstIndex { seconds <= $0 }! }
+    let configuration = JudgeConfiguration(metrics: [
+        JudgedMetric(name: "errors", kind: .counts, tolerance: 0.005),
+        JudgedMetric(name: "timeouts", kind: .counts, tolerance: 0.005),
+        JudgedMetric(name: "latency", kind: .histogram),
+        JudgedMetric(name: "upstream-latency", kind: .histogram),
+        JudgedMetric(name: "cpu", kind: .moments, tolerance: 0.5),
+    ])
+    var errors = [0, 0], timeouts = [0, 0], requests = [0, 0], cpu = [(0.0, 0.0), (0.0, 0.0)]
+    var latency = [[Int]](repeating: [Int](repeating: 0, count: buckets), count: 2)
+    var upstream = latency
+    var observations: [JudgeObservations] = []
+    for _ in 0..<looks {
+        for _ in 0..<500 {
+            let arm = generator.unit() < 0.2 ? 1 : 0
+            requests[arm] += 1
+            if generator.unit() < 0.01 { errors[arm] += 1 }
+            if generator.unit() < 0.002 { timeouts[arm] += 1 }
+            latency[arm][bucket(generator.latency(median: 120, spread: 0.45) / 1000)] += 1
+            upstream[arm][bucket(generator.latency(median: 40, spread: 0.6) / 1000)] += 1
+            let value = 10 + 2 * generator.normal()
+            cpu[arm].0 += value
+            cpu[arm].1 += value * value
+        }
+        func pair<T>(_ make: (Int) -> T) -> ArmPair<T> { ArmPair(baseline: make(0), canary: make(1)) }
+        observations.append(JudgeObservations(canaryWeight: 20, requests: pair { requests[$0] }, metrics: [
+            "errors": .counts(pair { EventCounts(events: errors[$0], total: requests[$0]) }),
+            "timeouts": .counts(pair { EventCounts(events: timeouts[$0], total: requests[$0]) }),
+            "latency": .histogram(pair { CumulativeHistogram(upperBounds: bounds, bucketCounts: latency[$0]) }),
+            "upstream-latency": .histogram(pair { CumulativeHistogram(upperBounds: bounds, bucketCounts: upstream[$0]) }),
+            "cpu": .moments(pair { Moments(count: requests[$0], sum: cpu[$0].0, sumOfSquares: cpu[$0].1) }),
+        ]))
+    }
+    var last: JudgeReport?
+    var state: JudgeState?
+    let perLook = try medianSeconds(repeats: repeats) {
+        var judge = try CanaryJudge(configuration: configuration)
+        for observation in observations { last = try judge.look(identity(observation)) }
+        state = judge.state
+    } / Double(looks)
+    let stateBytes = try JSONEncoder().encode(state!).count
+    print("canary judge, 5 metrics (2 counts, 2 histograms of \(buckets) buckets, 1 mean), \(looks) looks: "
+          + "\(format(perLook)) per look (median of \(repeats)); state \(stateBytes) bytes as JSON; "
+          + "last verdict \(last.map { "\($0.verdict)" } ?? "none")")
+}
+
 do {
     try run()
+    let options = try Options(CommandLine.arguments)
+    try runJudge(repeats: options.repeats, buckets: options.buckets)
 } catch {
     FileHandle.standardError.write(Data("StatisticsBenchmark: \(error)\n".utf8))
     exit(1)

@@ -69,12 +69,16 @@ public struct AnalysisRunStatus: Codable, Sendable, Hashable {
     public var message: String?
     public var metricResults: [MetricResult]?
     public var startedAt: Timestamp?
+    /// The statistical decision of a judge, SLO guard, experiment or shadow run.
+    public var verdict: StatisticalVerdict?
 
-    public init(phase: AnalysisPhase? = nil, message: String? = nil, metricResults: [MetricResult]? = nil, startedAt: Timestamp? = nil) {
+    public init(phase: AnalysisPhase? = nil, message: String? = nil, metricResults: [MetricResult]? = nil, startedAt: Timestamp? = nil,
+                verdict: StatisticalVerdict? = nil) {
         self.phase = phase
         self.message = message
         self.metricResults = metricResults
         self.startedAt = startedAt
+        self.verdict = verdict
     }
 }
 
@@ -162,6 +166,7 @@ extension AnalysisRunStatus: SchemaDescribable {
             "message": String.field("Why the run is in its phase."),
             "metricResults": [MetricResult].field("Each metric's measurements."),
             "startedAt": Timestamp.field("When the run started."),
+            "verdict": StatisticalVerdict.schema,
         ])
     }
 }
