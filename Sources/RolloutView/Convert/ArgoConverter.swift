@@ -99,7 +99,6 @@ enum ArgoConverter {
             canary["analysis"] = analysis(&source, at: path["analysis"], RolloutAnalysisBackground.schema)
         }
         if let steps = source.get(path["steps"])?.arrayValue {
-            source.use(path["steps"])
             var converted: [JSONValue] = []
             for index in steps.indices {
                 let here = path["steps"][index]
@@ -164,7 +163,7 @@ enum ArgoConverter {
             return nil
         }
         if routers.first == "istio" || routers.first == "nginx" || routers.first == "smi" {
-            source.note("this controller routes with gatewayAPI only so far; a \(routers[0]) Rollout is reported InvalidSpec until that router lands")
+            source.note("this controller routes with gatewayAPI only so far: until its \(routers[0]) router lands, the Rollout gets condition InvalidSpec")
         }
         return .object(routing)
     }
@@ -190,6 +189,11 @@ enum ArgoConverter {
         for index in (source.get(["spec", "metrics"])?.arrayValue ?? []).indices {
             let metricsPath: SourcePath = ["spec", "metrics"]
             let here = metricsPath[index]
+            let providers = source.get(here["provider"])?.objectValue?.keys.sorted() ?? []
+            guard providers.contains(where: { ["prometheus", "web", "job"].contains($0) }) else {
+                source.note(here, "metric \"\(source.string(here["name"]) ?? "?")\" left out: its provider (\(providers.joined(separator: ", "))) is not one of Sluice's (prometheus, web, job)")
+                continue
+            }
             var metric = source.takeKnown(here, Metric.schema)?.objectValue ?? [:]
             let name = metric["name"]?.stringValue ?? ""
             if dryRunNames.contains(name) || dryRunNames.contains("*") { metric["dryRun"] = true }

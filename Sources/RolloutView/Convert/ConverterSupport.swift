@@ -12,6 +12,8 @@ enum ConverterSupport {
     static func metadata(_ source: inout ConversionSource, clusterScoped: Bool = false) -> JSONValue {
         var metadata: [String: JSONValue] = [:]
         let path: SourcePath = ["metadata"]
+        source.use(["apiVersion"])
+        source.use(["kind"])
         for key in ["name", "generateName", "labels"] {
             if let value = source.take(path[key]) { metadata[key] = value }
         }

@@ -227,6 +227,7 @@ enum FlaggerConverter {
             }
             var query: String?
             var address: String?
+            var secret: String?
             if let reference = metric["templateRef"] {
                 let templateKey = "\(reference["namespace"]?.stringValue ?? namespace ?? "")/\(reference["name"]?.stringValue ?? "")"
                 guard let template = context.metricTemplates[templateKey] else {
@@ -240,6 +241,7 @@ enum FlaggerConverter {
                 source.use(here["templateRef"])
                 query = template[path: "spec", "query"]?.stringValue
                 address = template[path: "spec", "provider", "address"]?.stringValue
+                secret = template[path: "spec", "provider", "secretRef", "name"]?.stringValue
             } else if let inline = metric["query"]?.stringValue {
                 source.use(here["query"])
                 query = inline
@@ -268,13 +270,14 @@ enum FlaggerConverter {
             source.use(here["thresholdRange"])
             source.use(here["interval"])
             source.use(here["name"])
+            var prometheus: [String: JSONValue] = ["address": .string(address), "query": .string(substitute(query, variables))]
+            if let secret { prometheus["authentication"] = ["bearerToken": ["name": .string(secret), "key": "token"]] }
             var converted: [String: JSONValue] = [
-                "name": .string(metricName), "interval": .string(metricInterval),
-                "provider": ["prometheus": ["address": .string(address), "query": .string(substitute(query, variables))]],
+                "name": .string(metricName), "interval": .string(metricInterval), "provider": ["prometheus": .object(prometheus)],
             ]
             if !conditions.isEmpty { converted["successCondition"] = .string(conditions.joined(separator: " && ")) }
             if let threshold, threshold > 0 { converted["failureLimit"] = .integer(threshold - 1) }
-            let templateName = "\(name)-\(metricName)"
+            let templateName = Self.dnsName("\(name)-\(metricName)")
             var metadata: [String: JSONValue] = ["name": .string(templateName)]
             if let namespace { metadata["namespace"] = .string(namespace) }
             templates.append([
@@ -386,6 +389,18 @@ enum FlaggerConverter {
             rest = rest[close.upperBound...]
         }
         return result + rest
+    }
+
+    /// `text` as a DNS-1123 name: lower case, other characters as `-`, no `-` at the ends.
+    static func dnsName(_ text: String) -> String {
+        var name = ""
+        for character in text.lowercased() {
+            let allowed = character.isASCII && (character.isLetter || character.isNumber || character == "." || character == "-")
+            let next: Character = allowed ? character : "-"
+            if next == "-", name.hasSuffix("-") { continue }
+            name.append(next)
+        }
+        return String(name.trimmingCharacters(in: CharacterSet(charactersIn: "-.")).prefix(253))
     }
 
     static func number(_ value: JSONValue) -> Double? {
