@@ -10,11 +10,17 @@ enum Fixtures {
 
     static func ago(_ seconds: TimeInterval) -> String { Timestamp(now.addingTimeInterval(-seconds)).description }
 
+    static func meta(_ name: String, namespace: String = "shop", created: TimeInterval, labels: [String: String]? = nil,
+                     annotations: [String: String]? = nil) -> ObjectMeta {
+        var meta = ObjectMeta(name: name, namespace: namespace, labels: labels, annotations: annotations)
+        meta.creationTimestamp = ago(created)
+        return meta
+    }
+
     static func rollout(name: String = "checkout", namespace: String = "shop", image: String = "shop/checkout:2.1.0",
                         status: RolloutStatus?, paused: Bool? = nil, created: TimeInterval = 3 * 86_400 + 4 * 3600) -> Rollout {
         var rollout = Rollout(
-            metadata: ObjectMeta(name: name, namespace: namespace, uid: "uid-\(name)", resourceVersion: "100", generation: 4,
-                                 creationTimestamp: ago(created)),
+            metadata: meta(name, namespace: namespace, created: created),
             spec: RolloutSpec(
                 replicas: 4, selector: LabelSelector(matchLabels: ["app": name]),
                 template: PodTemplateSpec(metadata: ObjectMeta(labels: ["app": name]),
@@ -28,6 +34,9 @@ enum Fixtures {
                             CanaryStep(analysis: RolloutAnalysis(templates: [AnalysisTemplateReference(templateName: "success-rate")])),
                             CanaryStep(setWeight: 60)]))))
         rollout.status = status
+        rollout.metadata.uid = "uid-\(name)"
+        rollout.metadata.resourceVersion = "100"
+        rollout.metadata.generation = 4
         return rollout
     }
 
@@ -56,10 +65,8 @@ enum Fixtures {
     static func replicaSet(_ hash: String, revision: Int, image: String, desired: Int32, ready: Int32, created: TimeInterval,
                            rollout: String = "checkout") -> ReplicaSet {
         ReplicaSet(
-            metadata: ObjectMeta(name: "\(rollout)-\(hash)", namespace: "shop",
-                                 creationTimestamp: ago(created),
-                                 labels: ["app": rollout, RolloutLabels.podTemplateHash: hash],
-                                 annotations: [RolloutLabels.revision: String(revision)]),
+            metadata: meta("\(rollout)-\(hash)", created: created, labels: ["app": rollout, RolloutLabels.podTemplateHash: hash],
+                           annotations: [RolloutLabels.revision: String(revision)]),
             spec: ReplicaSetSpec(replicas: desired, selector: LabelSelector(matchLabels: ["app": rollout]),
                                  template: PodTemplateSpec(metadata: ObjectMeta(labels: ["app": rollout, RolloutLabels.podTemplateHash: hash]),
                                                            spec: ["containers": [["name": .string(rollout), "image": .string(image)]]])),

@@ -38,8 +38,11 @@ struct RenderGoldenTests {
         try expectGolden(TreeView(snapshot: Fixtures.pausedSnapshot, now: Fixtures.now, style: style).render(), "get-paused.\(mode).txt")
     }
 
-    @Test(arguments: [("plain", TerminalStyle.plain, false, false), ("terminal", .terminal, false, false),
-                      ("all-namespaces", .plain, true, false), ("wide", .plain, true, true)])
+    static let listModes: [(String, TerminalStyle, Bool, Bool)] = [
+        ("plain", .plain, false, false), ("terminal", .terminal, false, false), ("all-namespaces", .plain, true, false), ("wide", .plain, true, true),
+    ]
+
+    @Test(arguments: listModes)
     func list(mode: String, style: TerminalStyle, all: Bool, wide: Bool) throws {
         let rollouts = Fixtures.rollouts.filter { all || $0.metadata.namespace == "shop" }
         try expectGolden(ListView(rollouts: rollouts, now: Fixtures.now, style: style, allNamespaces: all, wide: wide).render(),
@@ -95,12 +98,14 @@ struct RenderGoldenTests {
 
 @Suite("kubectl ages")
 struct AgeTests {
-    @Test(arguments: [
+    static let cases: [(Double, String)] = [
         (-5.0, "<invalid>"), (-0.5, "0s"), (0, "0s"), (59, "59s"), (119, "119s"), (120, "2m"), (302, "5m2s"), (599, "9m59s"),
         (600, "10m"), (10_799, "179m"), (10_800, "3h"), (11_100, "3h5m"), (8 * 3600, "8h"), (47 * 3600, "47h"),
         (2 * 86_400 + 3 * 3600, "2d3h"), (7 * 86_400, "7d"), (8 * 86_400, "8d"), (729 * 86_400, "729d"),
         (730 * 86_400, "2y"), (735 * 86_400, "2y5d"), (9 * 365 * 86_400, "9y"),
-    ])
+    ]
+
+    @Test(arguments: cases)
     func formatsLikeKubectl(seconds: Double, expected: String) {
         #expect(KubeAge.format(seconds) == expected)
     }
