@@ -48,13 +48,16 @@ struct RolloutWriter: Sendable {
     /// members null, arrays and scalars replaced whole.
     static func mergeDiff(from old: JSONValue?, to new: JSONValue) -> JSONValue? {
         guard case .object(let newMembers) = new, case .object(let oldMembers)? = old else {
-            return old == new ? nil : new
+            // (Not a ternary: JSONValue is ExpressibleByNilLiteral, and `nil` there would be JSON null.)
+            if old == new { return nil }
+            return new
         }
         var patch: [String: JSONValue] = [:]
         for (key, value) in newMembers {
             if let change = mergeDiff(from: oldMembers[key], to: value) { patch[key] = change }
         }
         for key in oldMembers.keys where newMembers[key] == nil { patch[key] = .null }
-        return patch.isEmpty ? nil : .object(patch)
+        if patch.isEmpty { return nil }
+        return .object(patch)
     }
 }

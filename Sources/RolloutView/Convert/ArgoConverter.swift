@@ -113,6 +113,8 @@ enum ArgoConverter {
                 }
                 if let known = source.takeKnown(here, CanaryStep.schema), known.objectValue?.isEmpty == false {
                     converted.append(known)
+                } else if let kind = step.keys.sorted().first {
+                    source.note(here[kind], "\(reasons[kind] ?? "no Sluice equivalent"); step left out")
                 }
             }
             canary["steps"] = .array(converted)
