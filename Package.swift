@@ -112,6 +112,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // What `rollout status`, `get` and `list` print, `lint` checks and `convert` writes:
+        // pure functions of fetched objects and a clock, golden-tested without a cluster.
+        .target(name: "RolloutView", dependencies: ["SluiceAPI", "RolloutCore", "KubeClient"]),
         // The operator CLI's commands; the `rollout` executable is a thin main.
         .target(
             name: "RolloutCLI",
@@ -119,6 +122,8 @@ let package = Package(
                 "Controller",
                 "KubeClient",
                 "KubeSim",
+                "RolloutCore",
+                "RolloutView",
                 "SluiceAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -165,6 +170,10 @@ let package = Package(
         .testTarget(name: "ConditionLanguageTests", dependencies: ["ConditionLanguage"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "SluiceAPI", "KubeClient", "KubeSim", "CurlHTTP", "ConditionLanguage", "TestSupport", "Statistics",
                                                          .product(name: "Hummingbird", package: "hummingbird")]),
-        .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "KubeClient", "KubeSim", "TestSupport"]),
+        .testTarget(name: "RolloutCLITests", dependencies: ["RolloutCLI", "RolloutView", "Controller", "RolloutCore", "SluiceAPI",
+                                                           "KubeClient", "KubeSim", "TestSupport"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "RolloutViewTests", dependencies: ["RolloutView", "RolloutCore", "SluiceAPI", "KubeClient"],
+                    exclude: ["Goldens"]),
     ]
 )

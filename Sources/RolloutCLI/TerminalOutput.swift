@@ -8,16 +8,35 @@ import Synchronization
 public final class TerminalOutput: Sendable {
     private let capturing: Bool
     private let captured = Mutex((out: "", err: ""))
+    /// Standard output is a terminal: colour and in-place redraw are allowed.
+    public let isTerminal: Bool
+    /// The environment colour decisions read (`NO_COLOR`, `TERM`).
+    public let environment: [String: String]
 
-    private init(capturing: Bool) {
+    private init(capturing: Bool, isTerminal: Bool, environment: [String: String]) {
         self.capturing = capturing
+        self.isTerminal = isTerminal
+        self.environment = environment
     }
 
     /// Writes to the process's stdout and stderr.
-    public static let standard = TerminalOutput(capturing: false)
+    public static let standard = TerminalOutput(capturing: false, isTerminal: isatty(STDOUT_FILENO) == 1,
+                                                environment: ProcessInfo.processInfo.environment)
 
-    /// Keeps everything written, for ``standardOutput`` and ``standardError``.
-    public static func capture() -> TerminalOutput { TerminalOutput(capturing: true) }
+    /// Keeps everything written, for ``standardOutput`` and ``standardError``; `terminal`
+    /// makes commands behave as on a terminal.
+    public static func capture(terminal: Bool = false, environment: [String: String] = [:]) -> TerminalOutput {
+        TerminalOutput(capturing: true, isTerminal: terminal, environment: environment)
+    }
+
+    /// Text as it is, without a newline (in-place redraws).
+    public func write(_ text: String) {
+        if capturing {
+            captured.withLock { $0.out += text }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
 
     /// The output of the command running in this task.
     @TaskLocal public static var current: TerminalOutput = .standard
