@@ -70,7 +70,7 @@ struct LintConvertTests {
             metadata: {name: slo}
             spec:
               args: [{name: service}]
-              metrics: [{name: m, provider: {web: {url: "http://slo/{{args.service}}"}}}]
+              metrics: [{name: m, successCondition: result == 1, provider: {web: {url: "http://slo/{{args.service}}"}}}]
             """
         let alone = Linter.lint([LintInput(file: "r.yaml", text: rollout)])
         #expect(alone.problems.isEmpty)

@@ -322,7 +322,8 @@ enum FlaggerConverter {
     }
 
     /// A MetricTemplate on its own: its query with Flagger's variables as arguments. The
-    /// thresholds live on each Canary, so the metric has no condition of its own.
+    /// thresholds live on each Canary, so the metric has no condition of its own: it is
+    /// converted as `dryRun` (recorded, never deciding) with a note saying what to add.
     static func metricTemplate(_ json: JSONValue) -> (JSONValue?, [ConversionNote]) {
         var source = ConversionSource(json)
         let type = source.string(["spec", "provider", "type"]) ?? "prometheus"
@@ -352,13 +353,14 @@ enum FlaggerConverter {
             mapping[variable] = "{{args.\(argument)}}"
         }
         prometheus["query"] = .string(substitute(query, mapping))
-        source.note("Flagger keeps thresholds on each Canary: add a successCondition here, or convert the Canaries together with this template (they get templates with their thresholds)")
+        source.note("Flagger keeps thresholds on each Canary, so this metric is dryRun (recorded, never deciding): add a successCondition and drop dryRun, or convert the Canaries together with this template (they get templates with their thresholds)")
         let document: JSONValue = [
             "apiVersion": .string(SluiceAPIGroup.apiVersion), "kind": "AnalysisTemplate",
             "metadata": ConverterSupport.metadata(&source),
             "spec": [
                 "args": .array(names.map { ["name": .string($0)] }),
-                "metrics": [["name": .string(source.string(["metadata", "name"]) ?? "metric"), "provider": ["prometheus": .object(prometheus)]]],
+                "metrics": [["name": .string(source.string(["metadata", "name"]) ?? "metric"), "dryRun": true,
+                             "provider": ["prometheus": .object(prometheus)]]],
             ],
         ]
         return (document, source.notes + source.leftovers(explaining: ["insecureSkipVerify": "Sluice always verifies TLS"]))
