@@ -34,3 +34,24 @@ def test_job_specs_are_valid_jobs(template, metric, version):
     pod = job["spec"]["template"]["spec"]
     assert pod["securityContext"]["runAsNonRoot"] is True
     assert all(c["securityContext"]["allowPrivilegeEscalation"] is False for c in pod["containers"])
+
+
+def test_every_policy_passes_rollout_lint(binaries):
+    """What a user runs before committing: `rollout lint` over every file in policies/."""
+    import subprocess
+    files = yaml_files(POLICIES)
+    assert files
+    result = subprocess.run([binaries["rollout"], "lint", *files], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no problems" in result.stdout + result.stderr
+
+
+def test_rollout_lint_fails_on_a_broken_policy(binaries, tmp_path):
+    """The check above can fail: a template whose condition does not parse is reported with its path."""
+    import subprocess
+    broken = tmp_path / "broken.yaml"
+    source = open(yaml_files(POLICIES + "/analysis")[0]).read()
+    broken.write_text(re.sub(r"successCondition: .*", "successCondition: result[0] <=", source, count=1))
+    result = subprocess.run([binaries["rollout"], "lint", str(broken)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "successCondition" in result.stdout + result.stderr
