@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(name: "KubeClientTests", dependencies: ["KubeClient", "CurlHTTP", "TestSupport"]),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient", "CurlHTTP", "Statistics", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], exclude: ["ReferenceVectors"]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], exclude: ["ReferenceVectors"]),
         .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "KubeSim", "SluiceAPI", "TestSupport", "CurlHTTP",
                                                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore", "SluiceAPI", "KubeClient"]),

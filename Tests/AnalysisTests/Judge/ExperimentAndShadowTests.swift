@@ -1,15 +1,16 @@
+import TestSupport
 import Analysis
 import Testing
 
 @Suite struct ExperimentMonitorTests {
     static func run(rates: [Double], weights: [Double] = [50, 50], seed: UInt64, batch: Int = 200, looks: Int = 400,
                     policy: ExperimentPolicy) throws -> ExperimentReport {
-        var random = JudgeRandom(seed: seed)
+        var random = SimulationRandom(seed: seed)
         var monitor = try ExperimentMonitor(policy: policy)
         var totals = rates.map { _ in EventCounts(events: 0, total: 0) }
         var report: ExperimentReport?
         for look in 1...looks {
-            let split = random.multinomial(batch, weights.map { $0 / weights.reduce(0, +) })
+            let split = random.multinomialFast(batch, weights.map { $0 / weights.reduce(0, +) })
             for i in totals.indices {
                 totals[i].total += split[i]
                 totals[i].events += random.binomialFast(split[i], rates[i])

@@ -1,3 +1,4 @@
+import TestSupport
 import Analysis
 import Testing
 
@@ -23,11 +24,11 @@ struct ArmTotals {
     var cpuSum = 0.0
     var cpuSumOfSquares = 0.0
 
-    mutating func serve(_ n: Int, _ service: SimulatedService, _ random: inout JudgeRandom) {
+    mutating func serve(_ n: Int, _ service: SimulatedService, _ random: inout SimulationRandom) {
         guard n > 0 else { return }
         requests += n
         errors += random.binomialFast(n, service.errorRatio)
-        for (i, count) in random.multinomial(n, service.latencyBuckets).enumerated() { buckets[i] += count }
+        for (i, count) in random.multinomialFast(n, service.latencyBuckets).enumerated() { buckets[i] += count }
         // Σx and Σx² of n draws of N(μ, σ²): Σz ~ N(0, n), Σz² ≈ n + √(2n)·N(0, 1) (independent for normal data).
         let (mu, sigma, count) = (service.cpuMean, service.cpuStandardDeviation, Double(n))
         let sumZ = count.squareRoot() * random.normal()
@@ -43,7 +44,7 @@ struct SimulatedCanary {
 
     /// `batch` requests split at random with the canary receiving `canaryShare` of them.
     mutating func serve(batch: Int, canaryShare: Double, baseline baselineService: SimulatedService,
-                        canary canaryService: SimulatedService, random: inout JudgeRandom) {
+                        canary canaryService: SimulatedService, random: inout SimulationRandom) {
         let toCanary = random.binomialFast(batch, canaryShare)
         baseline.serve(batch - toCanary, baselineService, &random)
         canary.serve(toCanary, canaryService, &random)
@@ -80,7 +81,7 @@ struct SimulatedCanary {
     @Test func identicalVersionsAreRarelyFailed() throws {
         let runs = 500, looks = 120, alpha = Self.configuration.alpha
         let bound = alpha + 3 * (alpha * (1 - alpha) / Double(runs)).squareRoot()
-        var random = JudgeRandom(seed: 20_240_601)
+        var random = SimulationRandom(seed: 20_240_601)
         var fails = 0, passes = 0, holds = 0, totalLooks = 0
         for _ in 0..<runs {
             var judge = try CanaryJudge(configuration: Self.configuration)
@@ -117,7 +118,7 @@ struct SimulatedCanary {
         baselineService.errorRatio = 0.002
         var canaryService = baselineService
         canaryService.errorRatio = 0.01
-        var random = JudgeRandom(seed: 7)
+        var random = SimulationRandom(seed: 7)
         var judge = try CanaryJudge(configuration: Self.configuration)
         var traffic = SimulatedCanary()
         var failing: JudgeReport?
@@ -148,7 +149,7 @@ struct SimulatedCanary {
         var canaryService = SimulatedService.healthy
         canaryService.errorRatio = 0.001
         canaryService.cpuMean = 8
-        var random = JudgeRandom(seed: 11)
+        var random = SimulationRandom(seed: 11)
         var judge = try CanaryJudge(configuration: Self.configuration)
         var traffic = SimulatedCanary()
         for _ in 0..<100 {
@@ -163,7 +164,7 @@ struct SimulatedCanary {
     @Test func sampleRatioMismatchHolds() throws {
         var canaryService = SimulatedService.healthy
         canaryService.errorRatio = 0.05
-        var random = JudgeRandom(seed: 3)
+        var random = SimulationRandom(seed: 3)
         var judge = try CanaryJudge(configuration: Self.configuration)
         var traffic = SimulatedCanary()
         var report: JudgeReport?
@@ -184,7 +185,7 @@ struct SimulatedCanary {
     /// The state survives JSON (as the controller stores it) and the restored judge continues
     /// exactly where the original would have.
     @Test func stateRoundTripsThroughJSON() throws {
-        var random = JudgeRandom(seed: 5)
+        var random = SimulationRandom(seed: 5)
         var judge = try CanaryJudge(configuration: Self.configuration)
         var traffic = SimulatedCanary()
         for _ in 0..<10 {

@@ -1,3 +1,4 @@
+import TestSupport
 import Analysis
 import SluiceAPI
 import Testing
@@ -10,7 +11,7 @@ struct SimulatedCanaryPods {
 
     var seconds: Int { totals.count - 1 }
 
-    mutating func serve(requests: Int, errorRatio: Double, random: inout JudgeRandom) {
+    mutating func serve(requests: Int, errorRatio: Double, random: inout SimulationRandom) {
         let last = totals[totals.count - 1]
         totals.append(EventCounts(events: last.events + random.binomialFast(requests, errorRatio), total: last.total + requests))
     }
@@ -36,7 +37,7 @@ struct SimulatedCanaryPods {
     @Test func fivePercentErrorsBreachWithinSeconds() throws {
         var slowest = 0
         for seed in 1...20 as ClosedRange<UInt64> {
-            var random = JudgeRandom(seed: seed)
+            var random = SimulationRandom(seed: seed)
             var guardMonitor = try SLOGuardMonitor(policy: Self.policy)
             var pods = SimulatedCanaryPods()
             var breachedAt: Int?
@@ -61,7 +62,7 @@ struct SimulatedCanaryPods {
     /// v1's 0.1% errors never breach a 1% objective: 20 runs of 30 minutes, a look per second.
     @Test func healthyCanaryNeverBreaches() throws {
         for seed in 100...119 as ClosedRange<UInt64> {
-            var random = JudgeRandom(seed: seed)
+            var random = SimulationRandom(seed: seed)
             var guardMonitor = try SLOGuardMonitor(policy: Self.policy)
             var pods = SimulatedCanaryPods()
             for _ in 1...1_800 {
@@ -98,7 +99,7 @@ struct SimulatedCanaryPods {
     /// period) is still caught within seconds: the sequential test restarts instead of carrying
     /// the clean history.
     @Test func lateDegradationIsCaughtQuickly() throws {
-        var random = JudgeRandom(seed: 9)
+        var random = SimulationRandom(seed: 9)
         var guardMonitor = try SLOGuardMonitor(policy: Self.policy)
         var pods = SimulatedCanaryPods()
         for _ in 1...1_815 {
