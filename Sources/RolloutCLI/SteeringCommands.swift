@@ -16,6 +16,17 @@ public struct RolloutTargetOptions: ParsableArguments {
     func writer() throws -> RolloutWriter { RolloutWriter(session: try ClusterSession(kube), name: name) }
 }
 
+extension AsyncParsableCommand {
+    /// Reads the target Rollout, lets `decide` choose the write (see ``RolloutWriter``),
+    /// makes it, and prints what happened; errors are reported as every command reports them.
+    func steer(_ target: RolloutTargetOptions,
+               _ decide: (DynamicObject, Rollout) throws -> RolloutWriter.Decision) async throws {
+        try await reportingErrors {
+            TerminalOutput.current.out(try await target.writer().write(decide))
+        }
+    }
+}
+
 /// What an update in progress looks like in a Rollout's status.
 extension Rollout {
     var updateInProgress: Bool {
@@ -101,18 +112,15 @@ public struct AbortCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        try await reportingErrors {
-            let name = target.name
-            let message = try await target.writer().write { _, rollout in
-                if rollout.status?.abort == true { return .nothing("rollout \"\(name)\" is already aborted") }
-                guard rollout.updateInProgress else {
-                    throw CLIError("rollout \"\(name)\" has no update in progress: nothing to abort",
-                                   hint: "`rollout undo \(name)` goes back to an earlier revision")
-                }
-                return .patch(["status": ["abort": true]], status: true,
-                              message: "rollout \"\(name)\" aborted: traffic goes back to stable; `rollout retry \(name)` starts the update again")
+        let name = target.name
+        try await steer(target) { _, rollout in
+            if rollout.status?.abort == true { return .nothing("rollout \"\(name)\" is already aborted") }
+            guard rollout.updateInProgress else {
+                throw CLIError("rollout \"\(name)\" has no update in progress: nothing to abort",
+                               hint: "`rollout undo \(name)` goes back to an earlier revision")
             }
-            TerminalOutput.current.out(message)
+            return .patch(["status": ["abort": true]], status: true,
+                          message: "rollout \"\(name)\" aborted: traffic goes back to stable; `rollout retry \(name)` starts the update again")
         }
     }
 }
@@ -128,15 +136,12 @@ public struct RetryCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        try await reportingErrors {
-            let name = target.name
-            let message = try await target.writer().write { _, rollout in
-                guard rollout.status?.abort == true else {
-                    throw CLIError("rollout \"\(name)\" is not aborted: nothing to retry", hint: "`rollout status \(name)` shows where it is")
-                }
-                return .patch(["status": ["abort": false]], status: true, message: "rollout \"\(name)\" retried: the update starts again at step 1")
+        let name = target.name
+        try await steer(target) { _, rollout in
+            guard rollout.status?.abort == true else {
+                throw CLIError("rollout \"\(name)\" is not aborted: nothing to retry", hint: "`rollout status \(name)` shows where it is")
             }
-            TerminalOutput.current.out(message)
+            return .patch(["status": ["abort": false]], status: true, message: "rollout \"\(name)\" retried: the update starts again at step 1")
         }
     }
 }
@@ -151,14 +156,11 @@ public struct PauseCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        try await reportingErrors {
-            let name = target.name
-            let message = try await target.writer().write { _, rollout in
-                rollout.spec.paused == true
-                    ? .nothing("rollout \"\(name)\" is already paused")
-                    : .patch(["spec": ["paused": true]], status: false, message: "rollout \"\(name)\" paused; `rollout resume \(name)` continues")
-            }
-            TerminalOutput.current.out(message)
+        let name = target.name
+        try await steer(target) { _, rollout in
+            rollout.spec.paused == true
+                ? .nothing("rollout \"\(name)\" is already paused")
+                : .patch(["spec": ["paused": true]], status: false, message: "rollout \"\(name)\" paused; `rollout resume \(name)` continues")
         }
     }
 }
@@ -173,19 +175,16 @@ public struct ResumeCommand: AsyncParsableCommand {
     public init() {}
 
     public func run() async throws {
-        try await reportingErrors {
-            let name = target.name
-            let message = try await target.writer().write { _, rollout in
-                guard rollout.spec.paused == true else {
-                    if rollout.status?.controllerPause == true {
-                        throw CLIError("rollout \"\(name)\" is not paused by spec.paused but at a pause step",
-                                       hint: "`rollout promote \(name)` ends the pause step")
-                    }
-                    return .nothing("rollout \"\(name)\" is not paused")
+        let name = target.name
+        try await steer(target) { _, rollout in
+            guard rollout.spec.paused == true else {
+                if rollout.status?.controllerPause == true {
+                    throw CLIError("rollout \"\(name)\" is not paused by spec.paused but at a pause step",
+                                   hint: "`rollout promote \(name)` ends the pause step")
                 }
-                return .patch(["spec": ["paused": false]], status: false, message: "rollout \"\(name)\" resumed")
+                return .nothing("rollout \"\(name)\" is not paused")
             }
-            TerminalOutput.current.out(message)
+            return .patch(["spec": ["paused": false]], status: false, message: "rollout \"\(name)\" resumed")
         }
     }
 }
