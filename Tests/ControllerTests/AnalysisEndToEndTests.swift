@@ -220,4 +220,29 @@ struct AnalysisEndToEndTests {
             }
         }
     }
+
+    @Test func anArgumentThatCannotBeResolvedErrorsTheRunAndAbortsToStable() async throws {
+        try await ControllerHarness.with { h in
+            try await h.withController {
+                try await h.applier.apply(Self.errorRatioTemplate("error-ratio", prometheus: "http://127.0.0.1:9"))
+                let step: JSONValue = ["analysis": [
+                    "templates": [["templateName": "error-ratio"]],
+                    "args": [["name": "canary-hash", "valueFrom": ["fieldRef": ["fieldPath": "metadata.labels['team']"]]]],
+                ]]
+                try await h.applier.apply(Self.rollout(steps: [["setWeight": 50], step]))
+                #expect(await eventually(timeout: .seconds(20)) { await h.phase() == "Healthy" })
+                try await h.setImage("web:2")
+                #expect(await eventually(timeout: .seconds(20)) { await h.phase() == "Degraded" })
+                let status = try await h.rolloutStatus()
+                let v2 = try #require(status["currentPodHash"]?.stringValue)
+                let message = try #require(status["message"]?.stringValue)
+                #expect(message.contains("analysis run web-\(v2)-1 Error: cannot start: argument \"canary-hash\": the Rollout has no field metadata.labels['team']"),
+                        "\(message)")
+                #expect(try await h.weights() == [100, 0])
+                let run = try #require(await Self.analysisRun(h, "web-\(v2)-1"))
+                #expect(run[path: "status", "phase"]?.stringValue == "Error")
+                #expect(run[path: "status", "metricResults"] == nil, "nothing was measured")
+            }
+        }
+    }
 }
