@@ -133,6 +133,8 @@ struct AnalysisEndToEndTests {
             let text = controller.metrics.text()
             #expect(text.contains("sluice_analysis_measurements_total{provider=\"prometheus\",phase=\"Successful\"} 2"))
             #expect(text.contains("sluice_analysis_runs_completed_total{phase=\"Successful\"} 1"))
+            let lint = try await PrometheusServer.checkMetricsOffloaded(text)
+            #expect(lint.status == 0, "promtool check metrics: \(lint.output)")
         }
     }
 
@@ -242,6 +244,28 @@ struct AnalysisEndToEndTests {
                 let run = try #require(await Self.analysisRun(h, "web-\(v2)-1"))
                 #expect(run[path: "status", "phase"]?.stringValue == "Error")
                 #expect(run[path: "status", "metricResults"] == nil, "nothing was measured")
+            }
+        }
+    }
+
+    @Test func aRunThatDoesNotValidateIsMarkedErrorWithWhy() async throws {
+        try await ControllerHarness.with { h in
+            try await h.withController {
+                try await h.applier.apply([
+                    "apiVersion": "sluice.dev/v1alpha1", "kind": "AnalysisRun",
+                    "metadata": ["name": "by-hand", "namespace": "default"],
+                    "spec": ["metrics": [[
+                        "name": "m", "successCondition": "result[0] < {{args.limit}}",
+                        "provider": ["web": ["url": "http://127.0.0.1:9/x"]],
+                    ]]],
+                ])
+                var status: JSONValue?
+                #expect(await eventually(timeout: .seconds(20)) {
+                    status = await Self.analysisRun(h, "by-hand")?["status"]
+                    return status?["phase"]?.stringValue == "Error"
+                })
+                #expect(status?["message"]?.stringValue
+                    == "invalid AnalysisRun: spec.metrics[0].successCondition: refers to {{args.limit}}, which spec.args does not declare")
             }
         }
     }
