@@ -12,7 +12,8 @@ import TestSupport
 /// AnalysisRuns the Rollout starts (error ratio per pod-template hash).
 @Suite("Analysis end to end on KubeSim with Prometheus", .serialized)
 struct AnalysisEndToEndTests {
-    static func scenario(v2ErrorRatio: Double) -> SimulatedTraffic.Options {
+    /// Users at 200 requests/s through `entry` (`route: web` or `service: web-active`).
+    static func scenario(v2ErrorRatio: Double, entry: String = "route: web") -> SimulatedTraffic.Options {
         let scenario = try! Scenario.parse(yaml: """
             images:
               "web:1": {errorRatio: 0.001, latency: {p50: 10ms, p99: 80ms}}
@@ -20,7 +21,7 @@ struct AnalysisEndToEndTests {
             entryPoints:
               - name: users
                 namespace: default
-                route: web
+                \(entry)
                 ratePerSecond: 200
             """, file: "analysis-e2e.yaml")
         return SimulatedTraffic.Options(scenario: scenario, seed: 6)
@@ -68,13 +69,13 @@ struct AnalysisEndToEndTests {
 
     /// A cluster with traffic, Prometheus scraping it, and the controller, for `body`.
     static func withAnalysisCluster(
-        v2ErrorRatio: Double, _ body: @Sendable (ControllerHarness, PrometheusServer, RolloutController) async throws -> Void
+        v2ErrorRatio: Double, entry: String = "route: web", _ body: @Sendable (ControllerHarness, PrometheusServer, RolloutController) async throws -> Void
     ) async throws {
         guard FileManager.default.isExecutableFile(atPath: PrometheusServer.binary) else {
             Issue.record("\(PrometheusServer.missing(PrometheusServer.binary))")
             return
         }
-        try await ControllerHarness.with(traffic: scenario(v2ErrorRatio: v2ErrorRatio)) { h in
+        try await ControllerHarness.with(traffic: scenario(v2ErrorRatio: v2ErrorRatio, entry: entry)) { h in
             let traffic = try #require(h.cluster.traffic)
             let metricsPort = try await traffic.metricsServer.waitUntilServing()
             let prometheus = try await PrometheusServer.start(targets: ["127.0.0.1:\(metricsPort)"], scrapeInterval: "1s")
@@ -267,6 +268,50 @@ struct AnalysisEndToEndTests {
                 #expect(status?["message"]?.stringValue
                     == "invalid AnalysisRun: spec.metrics[0].successCondition: refers to {{args.limit}}, which spec.args does not declare")
             }
+        }
+    }
+
+    @Test func aFailingPostPromotionAnalysisSwitchesTheActiveServiceBack() async throws {
+        try await Self.withAnalysisCluster(v2ErrorRatio: 0.05, entry: "service: web-active") { h, prometheus, _ in
+            for name in ["web-active", "web-preview"] {
+                try await h.applier.apply([
+                    "apiVersion": "v1", "kind": "Service", "metadata": ["name": .string(name), "namespace": "default"],
+                    "spec": ["selector": ["app": "web"], "ports": [["port": 80, "targetPort": 8080]]],
+                ])
+            }
+            try await h.applier.apply(Self.errorRatioTemplate("error-ratio", prometheus: prometheus.url))
+            try await h.applier.apply([
+                "apiVersion": "sluice.dev/v1alpha1", "kind": "Rollout",
+                "metadata": ["name": "web", "namespace": "default"],
+                "spec": [
+                    "replicas": 2,
+                    "selector": ["matchLabels": ["app": "web"]],
+                    "template": [
+                        "metadata": ["labels": ["app": "web"]],
+                        "spec": ["containers": [["name": "web", "image": "web:1"]]],
+                    ],
+                    "strategy": ["blueGreen": [
+                        "activeService": "web-active", "previewService": "web-preview", "abortScaleDownDelaySeconds": 1,
+                        "postPromotionAnalysis": ["templates": [["templateName": "error-ratio"]], "args": Self.canaryHashArgument],
+                    ]],
+                ],
+            ])
+            #expect(await eventually(timeout: .seconds(30)) { await h.phase() == "Healthy" })
+            let v1 = try #require(try await h.rolloutStatus()["stableRS"]?.stringValue)
+            try await h.setImage("web:2")
+            let services = h.client.resources(DynamicObject.self, .services, namespace: "default")
+            func activeSelector() async -> String? {
+                try? await services.get("web-active").json[path: "spec", "selector", "rollouts-pod-template-hash"]?.stringValue
+            }
+            // The switch happens first; the analysis then measures v2 serving all the users.
+            #expect(await eventually(timeout: .seconds(30)) { await activeSelector().map { $0 != v1 } ?? false })
+            #expect(await eventually(timeout: .seconds(40)) { await h.phase() == "Degraded" })
+            let status = try await h.rolloutStatus()
+            let v2 = try #require(status["currentPodHash"]?.stringValue)
+            let message = try #require(status["message"]?.stringValue)
+            #expect(message.contains("analysis run web-\(v2)-post-promotion Failed: metric \"error-ratio\" Failed"), "\(message)")
+            #expect(await activeSelector() == v1, "the active Service is back on the previous revision")
+            #expect(status["stableRS"]?.stringValue == v1)
         }
     }
 }
