@@ -139,14 +139,15 @@ public final class AnalysisRunController: Sendable {
         }
     }
 
-    /// A run that does not decode: its status says why (a merge patch, as there is no typed value to PUT).
+    /// A run that does not decode: its status says why (a PUT of the object as read, with
+    /// the resourceVersion it was read at, as there is no typed value).
     private func markError(_ object: DynamicObject, message: String) async -> RolloutController.Outcome {
-        guard let name = object.name else { return .done }
+        guard let name = object.name, case .object(var members) = object.json else { return .done }
         if object.json[path: "status", "phase"]?.stringValue == AnalysisPhase.error.rawValue { return .done }
+        members["status"] = ["phase": .string(AnalysisPhase.error.rawValue), "message": .string(message)]
         do {
             _ = try await client.resources(DynamicObject.self, .analysisRuns, namespace: object.namespace)
-                .patch(name, .merge(["status": ["phase": .string(AnalysisPhase.error.rawValue), "message": .string(message)]]),
-                       subresource: "status", fieldManager: ActionExecutor.fieldManager)
+                .update(DynamicObject(.object(members)), subresource: "status", fieldManager: ActionExecutor.fieldManager)
             metrics.analysisRunCompleted(phase: AnalysisPhase.error.rawValue)
             return .done
         } catch {

@@ -67,7 +67,8 @@ public final class RolloutController: Sendable {
     let routes: [String: Informer]
     let analysisRuns: Informer
     let analysisTemplates: Informer
-    let clusterAnalysisTemplates: Informer
+    /// Nil for a controller limited to one namespace: it reads no cluster-scoped objects.
+    let clusterAnalysisTemplates: Informer?
     public let analysis: AnalysisRunController
     let planner: Planner
     let routerFor: RouterResolver
@@ -104,8 +105,8 @@ public final class RolloutController: Sendable {
                                 missingResourceIsEmpty: true, logger: logger)
         analysisTemplates = Informer(client.resources(DynamicObject.self, .analysisTemplates, namespace: namespace), resyncPeriod: nil,
                                      missingResourceIsEmpty: true, logger: logger)
-        clusterAnalysisTemplates = Informer(client.resources(DynamicObject.self, .clusterAnalysisTemplates), resyncPeriod: nil,
-                                            missingResourceIsEmpty: true, logger: logger)
+        clusterAnalysisTemplates = namespace != nil ? nil : Informer(
+            client.resources(DynamicObject.self, .clusterAnalysisTemplates), resyncPeriod: nil, missingResourceIsEmpty: true, logger: logger)
         analysis = AnalysisRunController(runs: analysisRuns, stepper: stepper ?? AnalysisRunController.standardStepper(client: client),
                                          client: client, metrics: metrics, workers: configuration.workers, logger: logger)
     }
@@ -113,7 +114,7 @@ public final class RolloutController: Sendable {
     /// Every cache has listed once: the controller's view is complete (`/readyz`).
     public var isSynced: Bool {
         rollouts.hasSynced && replicaSets.hasSynced && services.hasSynced && routes.values.allSatisfy(\.hasSynced)
-            && analysisRuns.hasSynced && analysisTemplates.hasSynced && clusterAnalysisTemplates.hasSynced
+            && analysisRuns.hasSynced && analysisTemplates.hasSynced && (clusterAnalysisTemplates?.hasSynced ?? true)
     }
 
     /// Runs informers, the queue's timers and the workers until cancelled.
@@ -132,7 +133,9 @@ public final class RolloutController: Sendable {
                 }
             }
             group.addTask { await self.analysisTemplates.run { await self.enqueueReferrers(of: $0.object) } }
-            group.addTask { await self.clusterAnalysisTemplates.run { await self.enqueueClusterTemplateReferrers(of: $0.object) } }
+            if let clusterTemplates = clusterAnalysisTemplates {
+                group.addTask { await clusterTemplates.run { await self.enqueueClusterTemplateReferrers(of: $0.object) } }
+            }
             group.addTask { await self.queue.runDelayedAdds() }
             group.addTask { await self.reportPhases() }
             group.addTask {
@@ -251,7 +254,7 @@ public final class RolloutController: Sendable {
         guard let rollout = checked.value, checked.problems.isEmpty else {
             return await reportInvalidSpec(object, problems: checked.problems.map(\.description))
         }
-        let unsupported = SluiceRouting.unsupportedRouters(rollout)
+        let unsupported = SluiceRouting.unsupportedRouters(rollout) + clusterTemplatesOutOfReach(rollout)
         guard unsupported.isEmpty else { return await reportInvalidSpec(object, problems: unsupported) }
         guard rollout.metadata.deletionTimestamp == nil else { return .done }
         let binding = routerFor(rollout)
@@ -311,7 +314,7 @@ public final class RolloutController: Sendable {
             let clusterScope = reference.clusterScope == true
             guard seen.insert(AnalysisTemplateReference(templateName: reference.templateName, clusterScope: clusterScope)).inserted else { continue }
             if clusterScope {
-                guard let object = clusterAnalysisTemplates.get(ObjectKey(namespace: nil, name: reference.templateName)) else { continue }
+                guard let object = clusterAnalysisTemplates?.get(ObjectKey(namespace: nil, name: reference.templateName)) else { continue }
                 let checked = ClusterAnalysisTemplate.decodeAndValidate(from: object.json)
                 templates.append(ObservedAnalysisTemplate(name: reference.templateName, clusterScope: true, spec: checked.value?.spec,
                                                           problems: checked.problems.map(\.description)))
@@ -323,6 +326,16 @@ public final class RolloutController: Sendable {
             }
         }
         return templates
+    }
+
+    /// A controller limited to one namespace reads no ClusterAnalysisTemplates: a Rollout
+    /// naming one is told so, rather than that the template does not exist.
+    func clusterTemplatesOutOfReach(_ rollout: Rollout) -> [String] {
+        guard let namespace = configuration.namespace else { return [] }
+        return RolloutCore.Planner.analysisTemplateReferences(of: rollout).filter { $0.clusterScope == true }.map {
+            "ClusterAnalysisTemplate \"\($0.templateName)\": this controller watches namespace \(namespace) only (rolloutd --namespace) "
+                + "and reads no cluster-scoped templates; use an AnalysisTemplate"
+        }
     }
 
     /// An owned AnalysisRun as the planner sees it: labels, phase, message, terminating.
