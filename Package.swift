@@ -98,7 +98,8 @@ let package = Package(
                 "Statistics",
             ]
         ),
-        // The controller's runtime and reconciler: informers, work queue, leader election.
+        // The controller's runtime and reconcilers (Rollouts, and the AnalysisRuns they start):
+        // informers, work queues, leader election.
         .target(
             name: "Controller",
             dependencies: [
@@ -106,6 +107,8 @@ let package = Package(
                 "SluiceAPI",
                 "RolloutCore",
                 "TrafficRouting",
+                "Analysis",
+                "CurlHTTP",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

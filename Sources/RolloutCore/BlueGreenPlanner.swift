@@ -7,7 +7,7 @@ import SluiceAPI
 enum BlueGreenGate: Equatable {
     /// The new revision is up behind the preview Service with `previewReplicaCount` pods.
     case preview
-    /// `prePromotionAnalysis`: needs the analysis controller; paused until promoted.
+    /// `prePromotionAnalysis`: an AnalysisRun against the preview must succeed before the switch.
     case prePromotionAnalysis
     /// `autoPromotionEnabled: false`: paused until `rollout promote`.
     case manualPromotion
@@ -15,7 +15,7 @@ enum BlueGreenGate: Equatable {
     case autoPromotion(seconds: Int32)
     /// The new revision scales to full size and the active Service switches to it.
     case switchActive
-    /// `postPromotionAnalysis`: needs the analysis controller; paused until promoted.
+    /// `postPromotionAnalysis`: an AnalysisRun after the switch; failure switches back.
     case postPromotionAnalysis
 
     var summary: String {
@@ -69,6 +69,7 @@ struct BlueGreenPlanner {
         let stable = inputs.desiredHash
         draft.noteRevertedUpdate(to: stable, role: "active")
         draft.clearUpdate(stepCount: nil, stepsHash: nil)
+        draft.terminateAnalysisRuns(inputs)
         draft.ensureReplicaSet(stable, replicas: replicas, inputs)
         let services = [
             draft.ensureService(strategy.activeService, selects: stable, field: Self.activeField, inputs),
@@ -100,20 +101,32 @@ struct BlueGreenPlanner {
             planAbort(stable: stable, why: nil, &draft)
             return
         }
+        if let failed = draft.failedAnalysis() {
+            draft.status.abort = true
+            planAbort(stable: stable, why: failed.verdict, reason: Reason.analysisFailed, &draft)
+            return
+        }
         var index = min(max(Int(draft.status.currentStepIndex ?? 0), 0), gates.count)
         if draft.status.promoteFull == true, index > 0 {
             let skipTo = index <= switchIndex ? switchIndex : gates.count
             if index < skipTo {
                 draft.event(.normal, "RolloutPromoted", "promoted fully: skipping \(gates[index..<skipTo].map(\.summary).joined(separator: ", "))")
                 draft.endPause()
+                draft.terminateAnalysisRuns(inputs)
                 index = skipTo
                 start.progress = true
             }
         }
+        var halt: CanaryPlanner.Halt?
         if !inputs.pausedBySpec {
-            index = walk(from: index, stable: stable, &draft, progress: &start.progress)
+            index = walk(from: index, stable: stable, &draft, progress: &start.progress, halt: &halt)
         }
         draft.status.currentStepIndex = Int32(index)
+        if case .abort(let why) = halt {
+            draft.status.abort = true
+            planAbort(stable: stable, why: why, reason: Reason.analysisFailed, &draft)
+            return
+        }
         if index == gates.count, !inputs.pausedBySpec {
             draft.event(.normal, "RolloutCompleted",
                         "revision \(inputs.revision(of: desired)) (\(desired)) is now active, replacing \(stable)")
@@ -150,8 +163,12 @@ struct BlueGreenPlanner {
             outcome = .degraded(reason: "ServiceNotFound", message: missing)
         } else if inputs.pausedBySpec {
             outcome = .paused(reason: Reason.pausedBySpec, message: "paused by spec.paused (`rollout resume` continues)")
+        } else if case .inconclusive(let message) = halt {
+            outcome = .paused(reason: Reason.analysisInconclusive, message: message)
         } else if draft.status.controllerPause == true {
             outcome = pauseOutcome(gates[index], draft)
+        } else if case .analysis(let verdict) = halt {
+            outcome = .analyzing("\(gates[index].summary): waiting for \(verdict)")
         } else {
             outcome = .progressing(after.wait(index: index, stable: stable) ?? gates[index].summary)
         }
@@ -159,7 +176,9 @@ struct BlueGreenPlanner {
     }
 
     /// Passes every gate that is open, from `index` on; returns the gate now in progress.
-    private func walk(from start: Int, stable: String, _ draft: inout PlanDraft, progress: inout Bool) -> Int {
+    /// `halt` says why it stopped when an analysis stopped it.
+    private func walk(from start: Int, stable: String, _ draft: inout PlanDraft, progress: inout Bool,
+                      halt: inout CanaryPlanner.Halt?) -> Int {
         var index = start
         while index < gates.count {
             let gate = gates[index]
@@ -184,7 +203,34 @@ struct BlueGreenPlanner {
                         return index
                     }
                 }
-            case .prePromotionAnalysis, .manualPromotion, .postPromotionAnalysis:
+            case .prePromotionAnalysis, .postPromotionAnalysis:
+                let trigger: AnalysisRunSummary.Trigger = gate == .prePromotionAnalysis ? .prePromotion : .postPromotion
+                guard let analysis = gate == .prePromotionAnalysis ? strategy.prePromotionAnalysis : strategy.postPromotionAnalysis else { break }
+                let run = draft.ensureAnalysisRun(trigger, analysis: analysis, stable: stable, inputs)
+                switch run.phase {
+                case .successful:
+                    note = " (\(run.verdict))"
+                case .failed, .error:
+                    halt = .abort(run.verdict)
+                    return index
+                case .inconclusive:
+                    let message = "\(gate.summary): \(run.verdict); `rollout promote` continues, `rollout abort` aborts"
+                    switch draft.pause(inputs) {
+                    case .promoted:
+                        note = " (\(run.verdict); promoted)"
+                    case .started:
+                        draft.event(.normal, "RolloutPaused", message)
+                        halt = .inconclusive(message)
+                        return index
+                    case .waiting:
+                        halt = .inconclusive(message)
+                        return index
+                    }
+                case .pending, .running:
+                    halt = .analysis(run.verdict)
+                    return index
+                }
+            case .manualPromotion:
                 switch draft.pause(inputs) {
                 case .promoted: note = " (promoted)"
                 case .started:
@@ -246,7 +292,7 @@ struct BlueGreenPlanner {
     private func pauseMessage(_ gate: BlueGreenGate) -> String {
         switch gate {
         case .prePromotionAnalysis, .postPromotionAnalysis:
-            "\(gate.summary) needs the analysis controller (issue 6), which Sluice does not have yet; `rollout promote` moves past it"
+            "\(gate.summary): waiting for its analysis run"
         case .autoPromotion(let seconds): "preview ready: promoting automatically \(seconds)s after it became ready; `rollout promote` promotes now"
         case .manualPromotion: "preview ready: waiting for `rollout promote` (autoPromotionEnabled is false)"
         case .preview, .switchActive: gate.summary
@@ -254,21 +300,17 @@ struct BlueGreenPlanner {
     }
 
     private func pauseOutcome(_ gate: BlueGreenGate, _ draft: PlanDraft) -> Outcome {
-        switch gate {
-        case .prePromotionAnalysis, .postPromotionAnalysis:
-            .paused(reason: Reason.analysisUnavailable, message: pauseMessage(gate))
-        default:
-            .paused(reason: Reason.promotionGate, message: pauseMessage(gate))
-        }
+        .paused(reason: Reason.promotionGate, message: pauseMessage(gate))
     }
 
     // MARK: Abort
 
     /// The active Service back on the old revision in this plan, the new revision scaled
     /// down `abortScaleDownDelaySeconds` later.
-    func planAbort(stable: String, why: String?, _ draft: inout PlanDraft) {
+    func planAbort(stable: String, why: String?, reason: String = Reason.rolloutAborted, _ draft: inout PlanDraft) {
         let desired = inputs.desiredHash
         draft.status.abort = true
+        draft.terminateAnalysisRuns(inputs)
         let abortedAt = draft.status.abortedAt?.date ?? inputs.now
         if draft.status.abortedAt == nil { draft.status.abortedAt = Timestamp(inputs.now) }
         draft.endPause()
@@ -281,7 +323,7 @@ struct BlueGreenPlanner {
         }
         draft.status.blueGreen = BlueGreenStatus(activeSelector: stable, previewSelector: strategy.previewService == nil ? nil : desired)
         draft.retireReplicaSets(keeping: [stable, desired], delaySeconds: scaleDownDelay, historyLimit: historyLimit, inputs)
-        draft.settleAborted(revision: "\(inputs.revision(of: desired)) (\(desired))", stable: stable, why: why, inputs)
+        draft.settleAborted(revision: "\(inputs.revision(of: desired)) (\(desired))", stable: stable, why: why, reason: reason, inputs)
     }
 
     // MARK: Helpers

@@ -30,6 +30,7 @@ struct CanaryPlanner {
         let stable = inputs.desiredHash
         draft.noteRevertedUpdate(to: stable, role: "stable")
         draft.clearUpdate(stepCount: Int32(steps.count), stepsHash: stepsHash(steps))
+        draft.terminateAnalysisRuns(inputs)
         draft.ensureReplicaSet(stable, replicas: replicas, inputs)
         if routed { draft.ensureTraffic(.allStable, inputs) }
         draft.status.weights = TrafficWeights(canary: 0, stable: 100)
@@ -63,18 +64,38 @@ struct CanaryPlanner {
             planAbort(stable: stable, why: nil, &draft)
             return
         }
+        if let failed = draft.failedAnalysis() {
+            draft.status.abort = true
+            planAbort(stable: stable, why: failed.verdict, reason: Reason.analysisFailed, &draft)
+            return
+        }
         let previousWeight = start.fresh ? 0 : draft.status.weights?.canary ?? 0
         var index = min(max(Int(draft.status.currentStepIndex ?? 0), 0), count)
         if draft.status.promoteFull == true, index < count {
             draft.event(.normal, "RolloutPromoted", "promoted fully at step \(index + 1)/\(count): skipping the remaining steps")
             draft.endPause()
+            draft.terminateAnalysisRuns(inputs)
             index = count
             start.progress = true
         }
+        var halt: Halt?
         if !inputs.pausedBySpec {
-            index = walk(from: index, stable: stable, &draft, progress: &start.progress)
+            if let hold = backgroundInconclusive(&draft) {
+                halt = .inconclusive(hold)
+            } else {
+                index = walk(from: index, stable: stable, &draft, progress: &start.progress, halt: &halt)
+            }
         }
         draft.status.currentStepIndex = Int32(index)
+        if case .abort(let why) = halt {
+            draft.status.abort = true
+            planAbort(stable: stable, why: why, reason: Reason.analysisFailed, &draft)
+            return
+        }
+        if let background = strategy.analysis, index >= Int(background.startingStep ?? 0), index < count, draft.status.promoteFull != true {
+            _ = draft.ensureAnalysisRun(.background, analysis: RolloutAnalysis(templates: background.templates, args: background.args),
+                                        stable: stable, inputs)
+        }
 
         let targets = CanaryTargets(index: index, steps: steps, replicas: replicas, routed: routed)
         let wait = self.wait(for: targets, index: index, stable: stable)
@@ -103,7 +124,9 @@ struct CanaryPlanner {
         } else if inputs.pausedBySpec {
             outcome = .paused(reason: Reason.pausedBySpec, message: "paused by spec.paused at step \(stepLabel(index)) (`rollout resume` continues)")
         } else if draft.status.controllerPause == true, index < count {
-            outcome = pauseOutcome(index: index, draft)
+            outcome = pauseOutcome(index: index, draft, halt: halt)
+        } else if case .analysis(let verdict) = halt {
+            outcome = .analyzing("step \(stepLabel(index)): waiting for \(verdict)")
         } else {
             let waiting = after.wait(for: targets, index: index, stable: stable) ?? (index < count ? steps[index].summary : "full promotion")
             outcome = .progressing("step \(stepLabel(index)): \(waiting)")
@@ -111,9 +134,20 @@ struct CanaryPlanner {
         draft.settle(outcome, completed: false, progress: progress, inputs)
     }
 
+    /// Why the steps stopped short of what their effects allow.
+    enum Halt: Equatable {
+        /// An AnalysisRun Failed or Errored: the update aborts.
+        case abort(String)
+        /// Waiting for an AnalysisRun's verdict.
+        case analysis(String)
+        /// An AnalysisRun was inconclusive: paused for a person (the message says so).
+        case inconclusive(String)
+    }
+
     /// Completes every step whose effect is in place, from `index` on; returns the step now
-    /// in progress (`steps.count` once all are done).
-    private func walk(from start: Int, stable: String, _ draft: inout PlanDraft, progress: inout Bool) -> Int {
+    /// in progress (`steps.count` once all are done). `halt` says why it stopped when an
+    /// analysis stopped it.
+    private func walk(from start: Int, stable: String, _ draft: inout PlanDraft, progress: inout Bool, halt: inout Halt?) -> Int {
         var index = start
         while index < steps.count {
             let step = steps[index]
@@ -139,12 +173,37 @@ struct CanaryPlanner {
                         return index
                     }
                 }
-            case .analysis, .experiment:
+            case .analysis(let analysis):
+                let run = draft.ensureAnalysisRun(.step, stepIndex: Int32(index), analysis: analysis, stable: stable, inputs)
+                switch run.phase {
+                case .successful:
+                    note = " (\(run.verdict))"
+                case .failed, .error:
+                    halt = .abort(run.verdict)
+                    return index
+                case .inconclusive:
+                    let message = "paused at step \(stepLabel(index)): \(run.verdict); `rollout promote` continues, `rollout abort` aborts"
+                    switch draft.pause(inputs) {
+                    case .promoted:
+                        note = " (\(run.verdict); promoted)"
+                    case .started:
+                        draft.event(.normal, "RolloutPaused", message)
+                        halt = .inconclusive(message)
+                        return index
+                    case .waiting:
+                        halt = .inconclusive(message)
+                        return index
+                    }
+                case .pending, .running:
+                    halt = .analysis(run.verdict)
+                    return index
+                }
+            case .experiment:
                 switch draft.pause(inputs) {
                 case .promoted:
                     note = " (promoted)"
                 case .started:
-                    draft.event(.normal, "RolloutPaused", "paused at step \(stepLabel(index)): \(Self.analysisUnavailable(step))")
+                    draft.event(.normal, "RolloutPaused", "paused at step \(stepLabel(index)): \(Self.experimentUnavailable(step))")
                     return index
                 case .waiting:
                     return index
@@ -166,13 +225,33 @@ struct CanaryPlanner {
 
     private func stepLabel(_ index: Int) -> String { index < steps.count ? "\(index + 1)/\(steps.count)" : "\(steps.count)/\(steps.count)" }
 
-    static func analysisUnavailable(_ step: CanaryStep) -> String {
-        let what = step.experiment != nil ? "experiment" : "analysis"
-        return "\(step.summary): \(what) steps need the analysis controller (issue 6), which Sluice does not have yet; "
-            + "`rollout promote` moves past this step"
+    static func experimentUnavailable(_ step: CanaryStep) -> String {
+        "\(step.summary): this controller does not run experiment (A/B) steps yet; `rollout promote` moves past this step"
     }
 
-    private func pauseOutcome(index: Int, _ draft: PlanDraft) -> Outcome {
+    /// While the background analysis is Inconclusive the steps hold, paused for a person;
+    /// promoted, a new background run starts and the steps go on. Returns the pause message
+    /// while holding.
+    private func backgroundInconclusive(_ draft: inout PlanDraft) -> String? {
+        guard strategy.analysis != nil, let run = draft.status.analysis?.first(where: { $0.trigger == .background }),
+              run.phase == .inconclusive else { return nil }
+        let message = "paused: background \(run.verdict); `rollout promote` starts it again and continues, `rollout abort` aborts"
+        switch draft.pause(inputs) {
+        case .promoted:
+            draft.endPause()
+            draft.forgetAnalysisRun(.background)
+            draft.event(.normal, "RolloutResumed", "background \(run.verdict): promoted, starting the background analysis again")
+            return nil
+        case .started:
+            draft.event(.normal, "RolloutPaused", message)
+            return message
+        case .waiting:
+            return message
+        }
+    }
+
+    private func pauseOutcome(index: Int, _ draft: PlanDraft, halt: Halt?) -> Outcome {
+        if case .inconclusive(let message) = halt { return .paused(reason: Reason.analysisInconclusive, message: message) }
         let step = steps[index]
         switch step.kind {
         case .pause(let pause):
@@ -181,8 +260,11 @@ struct CanaryPlanner {
                 message += " until \(Timestamp(since.date.addingTimeInterval(duration.timeInterval)))"
             }
             return .paused(reason: Reason.pauseStep, message: message + "; `rollout promote` continues")
+        case .experiment:
+            return .paused(reason: Reason.experimentUnavailable, message: "paused at step \(stepLabel(index)): \(Self.experimentUnavailable(step))")
         default:
-            return .paused(reason: Reason.analysisUnavailable, message: "paused at step \(stepLabel(index)): \(Self.analysisUnavailable(step))")
+            // A pause recorded for a step that no longer pauses (an analysis promoted past): the next pass moves on.
+            return .paused(reason: Reason.rolloutPaused, message: "paused at step \(stepLabel(index)) (\(step.summary)); `rollout promote` continues")
         }
     }
 
@@ -293,9 +375,10 @@ struct CanaryPlanner {
     /// canary scaled down `abortScaleDownDelaySeconds` after the abort (without a router, as
     /// the stable pods come back), both Services on stable. Stays so until retried or a new
     /// template.
-    func planAbort(stable: String, why: String?, _ draft: inout PlanDraft) {
+    func planAbort(stable: String, why: String?, reason: String = Reason.rolloutAborted, _ draft: inout PlanDraft) {
         let desired = inputs.desiredHash
         draft.status.abort = true
+        draft.terminateAnalysisRuns(inputs)
         let abortedAt = draft.status.abortedAt?.date ?? inputs.now
         if draft.status.abortedAt == nil { draft.status.abortedAt = Timestamp(inputs.now) }
         draft.endPause()
@@ -324,7 +407,7 @@ struct CanaryPlanner {
         draft.retireReplicaSets(
             keeping: [stable, desired], delaySeconds: routed ? strategy.scaleDownDelaySeconds ?? CanaryStrategy.defaultScaleDownDelaySeconds : 0,
             historyLimit: historyLimit, inputs)
-        draft.settleAborted(revision: "\(inputs.revision(of: desired)) (\(desired))", stable: stable, why: why, inputs)
+        draft.settleAborted(revision: "\(inputs.revision(of: desired)) (\(desired))", stable: stable, why: why, reason: reason, inputs)
     }
 
     // MARK: Helpers

@@ -51,6 +51,54 @@ public struct TrafficState: Sendable, Hashable {
     public static let allStable = TrafficState()
 }
 
+/// An AnalysisRun the Rollout owns, as the informer cache shows it.
+public struct ObservedAnalysisRun: Sendable, Hashable {
+    public var name: String
+    /// The `rollouts-pod-template-hash` label: the revision the run analyses.
+    public var podTemplateHash: String?
+    /// The `rollout.sluice.dev/analysis` label: what started the run.
+    public var trigger: AnalysisRunSummary.Trigger?
+    /// The `rollout.sluice.dev/step-index` label, for step analyses.
+    public var stepIndex: Int32?
+    /// `status.phase`; Pending before the analysis controller has looked at the run.
+    public var phase: AnalysisPhase
+    /// `status.message`: for a finished run, the metric that decided it and why.
+    public var message: String?
+    /// `spec.terminate` is set: the run is being stopped and takes no more measurements.
+    public var terminating: Bool
+
+    public init(name: String, podTemplateHash: String? = nil, trigger: AnalysisRunSummary.Trigger? = nil, stepIndex: Int32? = nil,
+                phase: AnalysisPhase = .pending, message: String? = nil, terminating: Bool = false) {
+        self.name = name
+        self.podTemplateHash = podTemplateHash
+        self.trigger = trigger
+        self.stepIndex = stepIndex
+        self.phase = phase
+        self.message = message
+        self.terminating = terminating
+    }
+}
+
+/// An AnalysisTemplate (or, with `clusterScope`, a ClusterAnalysisTemplate) the Rollout
+/// names, as the informer cache shows it. Templates the Rollout names that the cache does
+/// not hold are simply absent from ``ObservedState/analysisTemplates``.
+public struct ObservedAnalysisTemplate: Sendable, Hashable {
+    public var name: String
+    public var clusterScope: Bool
+    /// The spec; nil when the object does not decode.
+    public var spec: AnalysisTemplateSpec?
+    /// Why the template cannot be used as written (decoding and validation problems, each
+    /// with its field path inside the template); empty when it can.
+    public var problems: [String]
+
+    public init(name: String, clusterScope: Bool = false, spec: AnalysisTemplateSpec?, problems: [String] = []) {
+        self.name = name
+        self.clusterScope = clusterScope
+        self.spec = spec
+        self.problems = problems
+    }
+}
+
 /// Everything `plan` may look at besides the Rollout itself. Built by the controller from
 /// its informer caches; a value, so tests build it by hand.
 public struct ObservedState: Sendable, Hashable {
@@ -62,14 +110,21 @@ public struct ObservedState: Sendable, Hashable {
     /// Services named by the Rollout, by name: the `rollouts-pod-template-hash` their selector
     /// pins (nil: none), or absent when the Service does not exist.
     public var serviceSelectors: [String: String?]
+    /// AnalysisRuns the Rollout owns.
+    public var analysisRuns: [ObservedAnalysisRun]
+    /// The analysis templates the Rollout names that exist.
+    public var analysisTemplates: [ObservedAnalysisTemplate]
     /// The controller's clock.
     public var now: Date
 
     public init(replicaSets: [ObservedReplicaSet] = [], traffic: TrafficState? = nil,
-                serviceSelectors: [String: String?] = [:], now: Date) {
+                serviceSelectors: [String: String?] = [:], analysisRuns: [ObservedAnalysisRun] = [],
+                analysisTemplates: [ObservedAnalysisTemplate] = [], now: Date) {
         self.replicaSets = replicaSets
         self.traffic = traffic
         self.serviceSelectors = serviceSelectors
+        self.analysisRuns = analysisRuns
+        self.analysisTemplates = analysisTemplates
         self.now = now
     }
 }
@@ -86,12 +141,54 @@ public enum Action: Sendable, Hashable {
     case setTraffic(TrafficState)
     /// Point a Service's selector at one revision (adds `rollouts-pod-template-hash`).
     case setServiceSelector(service: String, podTemplateHash: String)
+    /// Create the AnalysisRun `request` describes (owned by the Rollout, labelled with it):
+    /// the executor instantiates the named templates with the arguments. Creating one that
+    /// exists already is success.
+    case createAnalysisRun(AnalysisRunRequest)
+    /// Stop an AnalysisRun (`spec.terminate: true`); one already gone is fine.
+    case terminateAnalysisRun(name: String)
     /// Write `status` through the status subresource.
     case updateStatus(RolloutStatus)
     /// A Kubernetes Event on the Rollout.
     case event(EventType, reason: String, message: String)
 
     public enum EventType: String, Sendable, Hashable { case normal = "Normal", warning = "Warning" }
+}
+
+/// An AnalysisRun the plan starts: its name, what it is for, and the templates and
+/// arguments it instantiates. The executor builds the run's spec from the templates (the
+/// plan stays a value that names them, not one that copies them).
+public struct AnalysisRunRequest: Sendable, Hashable {
+    public var name: String
+    public var trigger: AnalysisRunSummary.Trigger
+    /// The step that starts it, for step analyses.
+    public var stepIndex: Int32?
+    /// The revision under analysis (the latest ReplicaSet's pod-template hash).
+    public var podTemplateHash: String
+    /// The stable (active) revision's pod-template hash, for `podTemplateHashValue: Stable`.
+    public var stablePodTemplateHash: String
+    /// The templates and the arguments the Rollout passes them.
+    public var analysis: RolloutAnalysis
+
+    public init(name: String, trigger: AnalysisRunSummary.Trigger, stepIndex: Int32? = nil, podTemplateHash: String,
+                stablePodTemplateHash: String, analysis: RolloutAnalysis) {
+        self.name = name
+        self.trigger = trigger
+        self.stepIndex = stepIndex
+        self.podTemplateHash = podTemplateHash
+        self.stablePodTemplateHash = stablePodTemplateHash
+        self.analysis = analysis
+    }
+
+    /// The labels the run carries (the controller reads trigger and step back from them).
+    public func labels(rollout: String) -> [String: String] {
+        var labels = [
+            RolloutLabels.rollout: rollout, RolloutLabels.podTemplateHash: podTemplateHash,
+            RolloutLabels.analysisTrigger: trigger.rawValue,
+        ]
+        if let stepIndex { labels[RolloutLabels.stepIndex] = String(stepIndex) }
+        return labels
+    }
 }
 
 /// What one reconcile decided: the writes, and when to look again even if nothing changes
@@ -111,4 +208,10 @@ public enum RolloutLabels {
     public static let podTemplateHash = "rollouts-pod-template-hash"
     public static let revision = "rollout.sluice.dev/revision"
     public static let scaleDownDeadline = "rollout.sluice.dev/scale-down-deadline"
+    /// On AnalysisRuns: the Rollout that started the run.
+    public static let rollout = "rollout.sluice.dev/rollout"
+    /// On AnalysisRuns: what started the run (`step`, `background`, `prePromotion`, `postPromotion`).
+    public static let analysisTrigger = "rollout.sluice.dev/analysis"
+    /// On AnalysisRuns started by a step: the step's index.
+    public static let stepIndex = "rollout.sluice.dev/step-index"
 }

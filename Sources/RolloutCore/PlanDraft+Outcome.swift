@@ -7,6 +7,9 @@ enum Outcome: Equatable {
     case healthy(String)
     /// Waiting for something to happen (pods, the router, a Service); the progress deadline runs.
     case progressing(String)
+    /// Waiting for an AnalysisRun's verdict: phase Progressing, but the progress deadline does
+    /// not run (an analysis takes as long as its metrics say).
+    case analyzing(String)
     /// Waiting for a person (a pause step, `spec.paused`, a promotion gate); no deadline.
     case paused(reason: String, message: String)
     /// Something is wrong that waiting will not fix (a missing Service).
@@ -22,7 +25,11 @@ enum Reason {
     static let rolloutAborted = "RolloutAborted"
     static let pausedBySpec = "PausedBySpec"
     static let pauseStep = "CanaryPauseStep"
-    static let analysisUnavailable = "AnalysisUnavailable"
+    static let experimentUnavailable = "ExperimentUnavailable"
+    static let analysisRunning = "AnalysisRunRunning"
+    static let analysisInconclusive = "AnalysisRunInconclusive"
+    /// An AnalysisRun Failed or Errored and the update was aborted (phase Degraded).
+    static let analysisFailed = "AnalysisRunFailed"
     static let promotionGate = "BlueGreenPause"
 }
 
@@ -77,6 +84,10 @@ extension PlanDraft {
                     wake(at: since.date.addingTimeInterval(TimeInterval(progressDeadlineSeconds(inputs))))
                 }
             }
+        case .analyzing(let message):
+            status.setCondition(.progressing, .true, reason: Reason.analysisRunning, message: message, now: now, touch: progress)
+            status.phase = .progressing
+            status.message = message
         case .paused(_, let message):
             status.setCondition(.progressing, .unknown, reason: Reason.rolloutPaused, message: message, now: now)
             status.phase = .paused
@@ -108,18 +119,22 @@ extension PlanDraft {
         }
     }
 
-    /// Marks the Rollout aborted: phase Aborted, Progressing False with reason
-    /// RolloutAborted, one event when it happens. `why` explains a new abort; later passes
-    /// keep the message they found.
-    mutating func settleAborted(revision: String, stable: String, why: String?, _ inputs: PlanInputs) {
+    /// Marks the Rollout aborted: phase Aborted (Degraded when an analysis failed: reason
+    /// AnalysisRunFailed), Progressing False with that reason, one event when it happens.
+    /// `why` explains a new abort; later passes keep the message and reason they found.
+    mutating func settleAborted(revision: String, stable: String, why: String?, reason newReason: String = Reason.rolloutAborted,
+                                _ inputs: PlanInputs) {
         let before = status.condition(.progressing)
-        let already = before?.reason == Reason.rolloutAborted
-        let message = already && why == nil
+        let abortReasons = [Reason.rolloutAborted, Reason.analysisFailed]
+        let already = before.map { $0.status == .false && abortReasons.contains($0.reason ?? "") } ?? false
+        let keep = already && why == nil
+        let reason = keep ? (before?.reason ?? Reason.rolloutAborted) : newReason
+        let message = keep
             ? (before?.message ?? "")
             : "update to revision \(revision) aborted (\(why ?? "rollout abort")): traffic is back on stable revision \(stable); `rollout retry` starts the update again"
-        if !already { event(.warning, Reason.rolloutAborted, message) }
-        status.setCondition(.progressing, .false, reason: Reason.rolloutAborted, message: message, now: inputs.now)
-        status.phase = .aborted
+        if !already { event(.warning, reason, message) }
+        status.setCondition(.progressing, .false, reason: reason, message: message, now: inputs.now)
+        status.phase = reason == Reason.analysisFailed ? .degraded : .aborted
         status.message = message
         notePause(.degraded(reason: Reason.rolloutAborted, message: message), now: inputs.now)
         status.setCondition(.completed, .false, reason: "RolloutUpdating", message: "an update is in progress", now: inputs.now)

@@ -20,7 +20,7 @@ extension PlanDraft {
         let revision = inputs.revision(of: desired)
         if status.canaryRS != desired {
             let replaced = status.canaryRS.flatMap { $0 == stable ? nil : $0 }
-            restart(stepsHash: stepsHash)
+            restart(stepsHash: stepsHash, inputs)
             status.canaryRS = desired
             status.abort = nil
             status.abortedAt = nil
@@ -29,12 +29,12 @@ extension PlanDraft {
             event(.normal, "RolloutUpdated", "updating to revision \(revision) (\(desired)) from stable \(stable)\(replacing)")
             start = UpdateStart(progress: true, fresh: true)
         } else if status.currentStepHash != stepsHash {
-            restart(stepsHash: stepsHash)
+            restart(stepsHash: stepsHash, inputs)
             event(.normal, "StepsChanged", "the steps changed during the update to revision \(revision): starting again at step 1")
             start.progress = true
         }
         if status.abort != true, status.abortedAt != nil {
-            restart(stepsHash: stepsHash)
+            restart(stepsHash: stepsHash, inputs)
             status.abortedAt = nil
             event(.normal, "RolloutRetried", "retrying the update to revision \(revision) (\(desired)) from step 1")
             start = UpdateStart(progress: true, fresh: true)
@@ -42,7 +42,9 @@ extension PlanDraft {
         return start
     }
 
-    private mutating func restart(stepsHash: String) {
+    /// Back to the first step: the pause and the analyses of the previous attempt are over.
+    private mutating func restart(stepsHash: String, _ inputs: PlanInputs) {
+        resetAnalysis(inputs)
         status.currentStepIndex = 0
         status.currentStepHash = stepsHash
         status.pauseStartTime = nil

@@ -4,12 +4,13 @@ import SluiceAPI
 /// The plan being assembled by one planning pass: the status it will write and the actions
 /// grouped so that they come out in a safe order — traffic first (an abort or a new update
 /// lowers the canary's share before anything else moves), then ReplicaSets, Services,
-/// scale-downs and deletions, the status, and events last.
+/// AnalysisRuns (started and stopped), scale-downs and deletions, the status, and events last.
 struct PlanDraft {
     var status: RolloutStatus
     private var traffic: TrafficState?
     private var replicaSetWrites: [Action] = []
     private var serviceWrites: [Action] = []
+    private var analysisWrites: [Action] = []
     private var cleanup: [Action] = []
     private var events: [Action] = []
     private var wakeUps: [Date] = []
@@ -46,6 +47,16 @@ struct PlanDraft {
         }
     }
 
+    mutating func createAnalysisRun(_ request: AnalysisRunRequest) {
+        let action = Action.createAnalysisRun(request)
+        if !analysisWrites.contains(action) { analysisWrites.append(action) }
+    }
+
+    mutating func terminateAnalysisRun(_ name: String) {
+        let action = Action.terminateAnalysisRun(name: name)
+        if !analysisWrites.contains(action) { analysisWrites.append(action) }
+    }
+
     mutating func event(_ type: Action.EventType = .normal, _ reason: String, _ message: String) {
         events.append(.event(type, reason: reason, message: message))
     }
@@ -60,7 +71,7 @@ struct PlanDraft {
     func predicted(from observed: ObservedState) -> ObservedState {
         var world = observed
         if let traffic { world.traffic = traffic }
-        for action in replicaSetWrites + serviceWrites + cleanup {
+        for action in replicaSetWrites + serviceWrites + analysisWrites + cleanup {
             switch action {
             case .createReplicaSet(let name, let hash, let replicas, let revision):
                 if !world.replicaSets.contains(where: { $0.name == name }) {
@@ -80,6 +91,13 @@ struct PlanDraft {
                 world.replicaSets.removeAll { $0.name == name }
             case .setServiceSelector(let service, let hash):
                 world.serviceSelectors[service] = .some(hash)
+            case .createAnalysisRun(let request):
+                if !world.analysisRuns.contains(where: { $0.name == request.name }) {
+                    world.analysisRuns.append(ObservedAnalysisRun(name: request.name, podTemplateHash: request.podTemplateHash,
+                                                                  trigger: request.trigger, stepIndex: request.stepIndex))
+                }
+            case .terminateAnalysisRun(let name):
+                if let index = world.analysisRuns.firstIndex(where: { $0.name == name }) { world.analysisRuns[index].terminating = true }
             default:
                 break
             }
@@ -91,7 +109,7 @@ struct PlanDraft {
     func plan(original: RolloutStatus?, now: Date) -> Plan {
         var actions: [Action] = []
         if let traffic { actions.append(.setTraffic(traffic)) }
-        actions += replicaSetWrites + serviceWrites + cleanup
+        actions += replicaSetWrites + serviceWrites + analysisWrites + cleanup
         if status != (original ?? RolloutStatus()) || original == nil { actions.append(.updateStatus(status)) }
         actions += events
         let next = wakeUps.filter { $0 > now }.min()

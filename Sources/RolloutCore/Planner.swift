@@ -20,9 +20,16 @@ import SluiceAPI
 /// - retry: clear `status.abort` after an abort — the update restarts at step 1;
 /// - pause / resume: `spec.paused` true / false.
 ///
-/// Analysis and experiment steps (and blue-green pre/post-promotion analysis) need the
-/// analysis controller, which does not exist yet: the Rollout pauses there with a message
-/// saying so, and `rollout promote` moves past them. They are never skipped silently.
+/// Analysis (Argo Rollouts' semantics): an `analysis` step starts an AnalysisRun and waits
+/// for it — Successful moves on, Failed or Error aborts (traffic back on stable in the same
+/// plan, phase Degraded), Inconclusive pauses for a person (`rollout promote` moves on).
+/// `canary.analysis` runs in the background from `startingStep` until promotion and aborts
+/// the update whenever it fails; blue-green `prePromotionAnalysis` gates the switch and
+/// `postPromotionAnalysis` follows it (failure switches back). The plan only names the
+/// runs (``Action/createAnalysisRun(_:)``); the analysis controller measures them and the
+/// plan reads their phase back from ``ObservedState/analysisRuns``. Experiment steps are
+/// not run by this controller: the Rollout pauses there with a message saying so, and
+/// `rollout promote` moves past them. Nothing is skipped silently.
 public struct Planner: Sendable {
     public init() {}
 
@@ -37,7 +44,7 @@ public struct Planner: Sendable {
         draft.status.observedGeneration = rollout.metadata.generation
         draft.status.selector = rollout.spec.selector.map(\.selectorString)
 
-        let problems = Self.problems(of: rollout, hasRouter: hasRouter, known: specProblems)
+        let problems = Self.problems(of: rollout, hasRouter: hasRouter, known: specProblems, templates: observed.analysisTemplates)
         guard problems.isEmpty, let template = rollout.spec.template else {
             Self.reportInvalid(problems, rollout: rollout, observed: observed, &draft)
             return draft.plan(original: original, now: observed.now)
@@ -47,6 +54,7 @@ public struct Planner: Sendable {
             draft.event(.normal, "SpecValid", "the spec is valid again")
         }
 
+        draft.refreshAnalysisSummaries(observed)
         let routed = rollout.spec.strategy.canary?.trafficRouting != nil && hasRouter
         let inputs = PlanInputs(rollout: rollout, observed: observed, routed: routed, template: template)
         draft.status.currentPodHash = inputs.desiredHash
@@ -55,14 +63,23 @@ public struct Planner: Sendable {
         } else if let blueGreen = rollout.spec.strategy.blueGreen {
             BlueGreenPlanner(inputs: inputs, strategy: blueGreen).plan(&draft)
         }
+        // Runs of a revision that is no longer the one being rolled out take no more measurements.
+        for run in observed.analysisRuns where run.podTemplateHash != inputs.desiredHash && !run.phase.isCompleted && !run.terminating {
+            draft.terminateAnalysisRun(run.name)
+        }
         draft.recordCounts(inputs.predicting(draft))
         return draft.plan(original: original, now: observed.now)
     }
 
-    /// Validation of the Rollout plus what this controller cannot do yet.
-    static func problems(of rollout: Rollout, hasRouter: Bool, known: [ValidationProblem]) -> [ValidationProblem] {
+    /// Validation of the Rollout and of the analysis templates it names, plus what this
+    /// controller cannot do yet.
+    static func problems(of rollout: Rollout, hasRouter: Bool, known: [ValidationProblem],
+                         templates: [ObservedAnalysisTemplate] = []) -> [ValidationProblem] {
         var problems = known
         for problem in rollout.validate() where !problems.contains(problem) { problems.append(problem) }
+        if problems.isEmpty {
+            problems += analysisTemplateProblems(of: rollout, templates)
+        }
         let spec = FieldPath.root["spec"]
         if rollout.spec.template == nil, rollout.spec.workloadRef != nil {
             problems.append(ValidationProblem(spec["workloadRef"], "is not supported by this controller yet; set spec.template"))

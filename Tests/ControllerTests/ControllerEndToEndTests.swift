@@ -11,11 +11,12 @@ struct ControllerHarness: Sendable {
     let cluster: SimulatedCluster
     let client: KubernetesClient
 
-    static func with<T: Sendable>(_ body: (ControllerHarness) async throws -> T) async throws -> T {
+    /// `traffic`: users sending requests by a scenario, and the workload metrics listener.
+    static func with<T: Sendable>(traffic: SimulatedTraffic.Options? = nil, _ body: (ControllerHarness) async throws -> T) async throws -> T {
         let certificate = try ServingCertificate.generate()
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let cluster = SimulatedCluster(token: "t", tls: certificate, tickInterval: .milliseconds(50), logger: logger)
+        let cluster = SimulatedCluster(token: "t", tls: certificate, tickInterval: .milliseconds(50), traffic: traffic, logger: logger)
         return try await cluster.serving { port in
             let client = KubernetesClient(
                 configuration: ClientConfiguration(server: "https://127.0.0.1:\(port)",

@@ -80,6 +80,20 @@ class Cluster:
             "spec": {"parentRefs": [{"name": "gateway"}], "rules": [{"backendRefs": [
                 {"name": stable, "port": 80, "weight": 100}, {"name": canary, "port": 80, "weight": 0}]}]}})
 
+    def analysis_template(self, name):
+        """A template whose only metric keeps erroring (nothing listens on port 1) but never
+        often enough to decide: its runs stay Running until the controller stops them."""
+        self.custom.create_namespaced_custom_object("sluice.dev", "v1alpha1", NAMESPACE, "analysistemplates", {
+            "apiVersion": "sluice.dev/v1alpha1", "kind": "AnalysisTemplate", "metadata": {"name": name},
+            "spec": {"metrics": [{
+                "name": "probe", "interval": "30s", "consecutiveErrorLimit": 100, "successCondition": "result == 1",
+                "provider": {"web": {"url": "http://127.0.0.1:1/health", "jsonPath": "$.ok"}},
+            }]},
+        })
+
+    def analysis_runs(self):
+        return self.custom.list_namespaced_custom_object("sluice.dev", "v1alpha1", NAMESPACE, "analysisruns")["items"]
+
     def create_rollout(self, body):
         self.custom.create_namespaced_custom_object("sluice.dev", "v1alpha1", NAMESPACE, "rollouts", body)
 
@@ -119,6 +133,7 @@ def canary_strategy():
         "trafficRouting": {"gatewayAPI": {"httpRoute": "web"}},
         "scaleDownDelaySeconds": 1, "abortScaleDownDelaySeconds": 1,
         "steps": [{"setWeight": 50}, {"pause": {}}],
+        "analysis": {"templates": [{"templateName": "probe"}], "startingStep": 0},
     }}
 
 
@@ -127,6 +142,7 @@ def run_scenario(cluster):
     for name in ("web-stable", "web-canary", "bg-active", "bg-preview"):
         cluster.service(name)
     cluster.http_route("web", "web-stable", "web-canary")
+    cluster.analysis_template("probe")
 
     cluster.create_rollout(rollout_body("web", canary_strategy()))
     wait_for(lambda: cluster.status("web").get("phase") == "Healthy", what="web v1 Healthy")
@@ -135,8 +151,11 @@ def run_scenario(cluster):
     wait_for(lambda: cluster.status("web").get("phase") == "Paused"
              and (cluster.status("web").get("weights") or {}).get("canary") == 50, what="web v2 paused at 50%")
 
+    wait_for(lambda: any((run.get("status") or {}).get("phase") == "Running" for run in cluster.analysis_runs()),
+             what="the background analysis run measuring")
     cluster.patch_status("web", {"abort": True})
     wait_for(lambda: cluster.status("web").get("phase") == "Aborted", what="web aborted")
+    wait_for(lambda: all(run["spec"].get("terminate") for run in cluster.analysis_runs()), what="the analysis run stopped")
 
     cluster.patch_status("web", {"abort": False})
     wait_for(lambda: cluster.status("web").get("phase") == "Paused", what="web retried, paused again")

@@ -78,7 +78,9 @@ def rules_of(file_path, kind):
 def test_the_namespaced_role_has_the_cluster_roles_rules():
     cluster = rules_of(path("manifests", "rbac", "cluster-role.yaml"), "ClusterRole")
     namespaced = rules_of(path("manifests", "rbac", "namespaced", "role.yaml"), "Role")
-    assert namespaced == cluster
+    # Cluster-scoped kinds cannot be granted by a Role (a namespaced controller reads none).
+    cluster_scoped = {"clusteranalysistemplates"}
+    assert namespaced == [rule for rule in cluster if not cluster_scoped & set(rule["resources"])]
     (role,) = load_documents(path("manifests", "rbac", "namespaced", "role.yaml"))
     assert "namespace" not in role["metadata"], "the Role goes into whatever namespace `kubectl apply -n` names"
     (binding,) = load_documents(path("manifests", "rbac", "namespaced", "role-binding.yaml"))

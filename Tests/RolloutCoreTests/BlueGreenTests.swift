@@ -73,23 +73,6 @@ struct BlueGreenTests {
         #expect(cluster.status.phase == .healthy)
     }
 
-    @Test(arguments: [true, false])
-    func promotionAnalysisNeedsTheAnalysisControllerAndWaitsForPromote(pre: Bool) {
-        let analysis = RolloutAnalysis(templates: [AnalysisTemplateReference(templateName: "smoke")])
-        var cluster = updating {
-            if pre { $0.prePromotionAnalysis = analysis } else { $0.postPromotionAnalysis = analysis }
-        }
-        cluster.settle()
-        #expect(cluster.status.phase == .paused)
-        #expect(cluster.status.message?.contains("needs the analysis controller (issue 6)") == true)
-        #expect(cluster.services["web-active"] == .some(pre ? v1 : v2), "post-promotion analysis runs after the switch")
-        #expect(cluster.status.stableRS == v1)
-        cluster.promote()
-        cluster.settle()
-        #expect(cluster.status.stableRS == v2)
-        #expect(cluster.status.phase == .healthy)
-    }
-
     @Test func promoteFullSkipsEveryGate() {
         let analysis = RolloutAnalysis(templates: [AnalysisTemplateReference(templateName: "smoke")])
         var cluster = updating {
@@ -97,17 +80,21 @@ struct BlueGreenTests {
             $0.autoPromotionEnabled = false
             $0.postPromotionAnalysis = analysis
         }
+        cluster.defaultVerdict = nil  // the pre-promotion analysis keeps running
         cluster.settle()
-        #expect(cluster.status.phase == .paused)
+        #expect(cluster.status.phase == .progressing)
         cluster.rollout.status?.promoteFull = true
         cluster.settle()
         #expect(cluster.status.phase == .healthy)
+        #expect(cluster.analysisRuns.map(\.name) == ["web-\(v2)-pre-promotion"], "no post-promotion run")
+        #expect(cluster.analysisRuns.first?.terminating == true)
         #expect(cluster.status.stableRS == v2)
         #expect(cluster.status.promoteFull == nil)
     }
 
     @Test func abortSwitchesTheActiveServiceBackInTheSamePlan() {
         var cluster = updating { $0.postPromotionAnalysis = RolloutAnalysis(templates: [AnalysisTemplateReference(templateName: "smoke")]) }
+        cluster.defaultVerdict = nil  // the post-promotion analysis keeps running
         cluster.settle()
         #expect(cluster.services["web-active"] == .some(v2))
         cluster.rollout.status?.abort = true

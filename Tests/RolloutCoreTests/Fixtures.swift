@@ -56,6 +56,15 @@ extension CanaryStep {
     }
 }
 
+/// A valid template with one Prometheus metric, taking the canary's hash as `hash`.
+func analysisTemplate(_ name: String, clusterScope: Bool = false) -> ObservedAnalysisTemplate {
+    let metric = Metric(name: "error-ratio", successCondition: "result[0] < 0.01",
+                        provider: MetricProviderSpec(prometheus: PrometheusMetric(address: "http://prometheus:9090",
+                                                                                  query: "ratio{hash=\"{{args.hash}}\"}")))
+    return ObservedAnalysisTemplate(name: name, clusterScope: clusterScope,
+                                    spec: AnalysisTemplateSpec(args: [Argument(name: "hash", value: "x")], metrics: [metric]))
+}
+
 /// A small world the plans act on: the Rollout, its ReplicaSets, the router's split and
 /// the Services, with a clock. `apply` executes actions the way the controller's executor
 /// does (idempotently); `kubelet` makes every pod of every ReplicaSet available.
@@ -68,6 +77,12 @@ struct FakeCluster {
     var hasRouter = true
     var events: [(reason: String, message: String)] = []
     var applied: [Action] = []
+    var analysisRuns: [ObservedAnalysisRun] = []
+    var analysisTemplates: [ObservedAnalysisTemplate] = [analysisTemplate("http-slo"), analysisTemplate("smoke")]
+    /// What the stand-in analysis controller (run by ``kubelet()``) makes of a run that is
+    /// measuring: its verdict by run name, else ``defaultVerdict``; nil keeps it Running.
+    var verdicts: [String: AnalysisPhase] = [:]
+    var defaultVerdict: AnalysisPhase? = .successful
 
     init(_ rollout: Rollout, services: [String] = ["web-stable", "web-canary", "web-active", "web-preview"], traffic: TrafficState? = nil) {
         self.rollout = rollout
@@ -77,7 +92,8 @@ struct FakeCluster {
     }
 
     var observed: ObservedState {
-        ObservedState(replicaSets: replicaSets, traffic: hasRouter ? traffic : nil, serviceSelectors: services, now: now)
+        ObservedState(replicaSets: replicaSets, traffic: hasRouter ? traffic : nil, serviceSelectors: services,
+                      analysisRuns: analysisRuns, analysisTemplates: analysisTemplates, now: now)
     }
 
     func plan() -> Plan { Planner().plan(rollout: rollout, observed: observed, hasRouter: hasRouter) }
@@ -118,6 +134,13 @@ struct FakeCluster {
             traffic = state
         case .setServiceSelector(let service, let hash):
             services[service] = .some(hash)
+        case .createAnalysisRun(let request):
+            guard !analysisRuns.contains(where: { $0.name == request.name }) else { return }
+            analysisRuns.append(ObservedAnalysisRun(name: request.name, podTemplateHash: request.podTemplateHash, trigger: request.trigger,
+                                                    stepIndex: request.stepIndex))
+        case .terminateAnalysisRun(let name):
+            guard let index = analysisRuns.firstIndex(where: { $0.name == name }) else { return }
+            analysisRuns[index].terminating = true
         case .updateStatus(let status):
             rollout.status = status
         case .event(_, let reason, let message):
@@ -130,12 +153,36 @@ struct FakeCluster {
         change(&replicaSets[index])
     }
 
-    /// Every pod of every ReplicaSet becomes ready and available.
+    /// Every pod of every ReplicaSet becomes ready and available; the stand-in analysis
+    /// controller moves every run on (see ``verdicts``).
     mutating func kubelet() {
         for index in replicaSets.indices {
             replicaSets[index].readyReplicas = replicaSets[index].replicas
             replicaSets[index].availableReplicas = replicaSets[index].replicas
         }
+        analyse()
+    }
+
+    /// One pass of the stand-in analysis controller: a stopping run ends Successful (what
+    /// it measured passed), a measuring one gets its verdict or keeps Running.
+    mutating func analyse() {
+        for index in analysisRuns.indices where !analysisRuns[index].phase.isCompleted {
+            let run = analysisRuns[index]
+            if run.terminating {
+                analysisRuns[index].phase = .successful
+            } else if let verdict = verdicts[run.name] ?? defaultVerdict {
+                analysisRuns[index].phase = verdict
+                if verdict != .successful { analysisRuns[index].message = "metric \"error-ratio\" \(verdict.rawValue): value 0.05" }
+            } else {
+                analysisRuns[index].phase = .running
+            }
+        }
+    }
+
+    /// The run the status records for `trigger` (and step).
+    func run(_ trigger: AnalysisRunSummary.Trigger, step: Int32? = nil) -> ObservedAnalysisRun? {
+        guard let name = status.analysis?.first(where: { $0.trigger == trigger && $0.stepIndex == step })?.name else { return nil }
+        return analysisRuns.first { $0.name == name }
     }
 
     /// Reconciles, lets pods start, and moves the clock to the requested requeue, until a

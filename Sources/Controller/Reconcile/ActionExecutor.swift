@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import KubeClient
 import Logging
@@ -15,11 +16,15 @@ public struct ActionExecutor: Sendable {
     public let client: KubernetesClient
     /// Edits the router object for `setTraffic`; nil when the Rollout has no router.
     public let routeWriter: RouteWriter?
+    /// The analysis templates the Rollout names (as planned from), for `createAnalysisRun`.
+    public let templates: [ObservedAnalysisTemplate]
     private let logger: Logger
 
-    public init(client: KubernetesClient, routeWriter: RouteWriter?, logger: Logger = Logger(label: "sluice.executor")) {
+    public init(client: KubernetesClient, routeWriter: RouteWriter?, templates: [ObservedAnalysisTemplate] = [],
+                logger: Logger = Logger(label: "sluice.executor")) {
         self.client = client
         self.routeWriter = routeWriter
+        self.templates = templates
         self.logger = logger
     }
 
@@ -68,6 +73,20 @@ public struct ActionExecutor: Sendable {
             _ = try await services.patch(
                 service, .merge(["spec": ["selector": [RolloutLabels.podTemplateHash: .string(hash)]]]),
                 fieldManager: Self.fieldManager)
+        case .createAnalysisRun(let request):
+            let run = try AnalysisRunFactory.run(for: request, rollout: rollout, templates: templates)
+            do {
+                _ = try await client.resources(AnalysisRun.self, namespace: namespace).create(run, fieldManager: Self.fieldManager)
+            } catch let error as KubeClientError where error.status?.reason == "AlreadyExists" {
+                // Created by an earlier reconcile whose cache had not caught up: fine.
+            }
+        case .terminateAnalysisRun(let name):
+            do {
+                _ = try await client.resources(DynamicObject.self, .analysisRuns, namespace: namespace)
+                    .patch(name, .merge(["spec": ["terminate": true]]), fieldManager: Self.fieldManager)
+            } catch let error as KubeClientError where error.status?.code == 404 {
+                // Already gone.
+            }
         case .updateStatus(let status):
             var updated = rollout
             updated.status = status
@@ -83,10 +102,12 @@ public struct ActionExecutor: Sendable {
 /// Why an action could not be applied.
 public enum ExecutorError: Error, CustomStringConvertible {
     case noRouter(rollout: String)
+    case noTemplate(run: String, template: String)
 
     public var description: String {
         switch self {
         case .noRouter(let rollout): "rollout \"\(rollout)\": a traffic change was planned but it has no traffic router"
+        case .noTemplate(let run, let template): "analysis run \(run): template \"\(template)\" is not in the cache (deleted since planning?)"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import KubeClient
 import Logging
@@ -25,10 +26,13 @@ public struct RouterBinding: Sendable {
     var writer: RouteWriter { RouteWriter(resource: resource, locate: locate, edit: edit) }
 }
 
-/// The controller: informers for Rollouts, ReplicaSets, Services and router objects feed a
-/// work queue of Rollout keys; workers observe (from the caches), plan (a pure function)
-/// and execute. A Rollout whose spec does not decode or validate gets condition
-/// `InvalidSpec` and nothing else is touched; the others carry on.
+/// The controller: informers for Rollouts, ReplicaSets, Services, router objects,
+/// AnalysisRuns and analysis templates feed a work queue of Rollout keys; workers observe
+/// (from the caches), plan (a pure function) and execute. A Rollout whose spec does not
+/// decode or validate (its analysis templates included) gets condition `InvalidSpec` and
+/// nothing else is touched; the others carry on. The AnalysisRuns the plans start are
+/// measured by an ``AnalysisRunController`` with its own queue and workers, sharing the
+/// AnalysisRun cache; a run's status changing enqueues the Rollout that owns it.
 public final class RolloutController: Sendable {
     /// What the controller needs to know beyond its client.
     public struct Configuration: Sendable {
@@ -61,12 +65,19 @@ public final class RolloutController: Sendable {
     let replicaSets: Informer
     let services: Informer
     let routes: [String: Informer]
+    let analysisRuns: Informer
+    let analysisTemplates: Informer
+    /// Nil for a controller limited to one namespace: it reads no cluster-scoped objects.
+    let clusterAnalysisTemplates: Informer?
+    public let analysis: AnalysisRunController
     let planner: Planner
     let routerFor: RouterResolver
     private let logger: Logger
 
+    /// `stepper` measures AnalysisRuns; by default every provider Sluice has
+    /// (``AnalysisRunController/standardStepper(client:)``).
     public init(client: KubernetesClient, configuration: Configuration, metrics: ControllerMetrics = ControllerMetrics(),
-                planner: @escaping Planner, router: @escaping RouterResolver,
+                planner: @escaping Planner, router: @escaping RouterResolver, stepper: AnalysisRunStepper? = nil,
                 logger: Logger = Logger(label: "sluice.controller")) {
         self.client = client
         self.configuration = configuration
@@ -90,11 +101,20 @@ public final class RolloutController: Sendable {
                 missingResourceIsEmpty: true, logger: logger)
         }
         self.routes = routes
+        analysisRuns = Informer(client.resources(DynamicObject.self, .analysisRuns, namespace: namespace), resyncPeriod: period,
+                                missingResourceIsEmpty: true, logger: logger)
+        analysisTemplates = Informer(client.resources(DynamicObject.self, .analysisTemplates, namespace: namespace), resyncPeriod: nil,
+                                     missingResourceIsEmpty: true, logger: logger)
+        clusterAnalysisTemplates = namespace != nil ? nil : Informer(
+            client.resources(DynamicObject.self, .clusterAnalysisTemplates), resyncPeriod: nil, missingResourceIsEmpty: true, logger: logger)
+        analysis = AnalysisRunController(runs: analysisRuns, stepper: stepper ?? AnalysisRunController.standardStepper(client: client),
+                                         client: client, metrics: metrics, workers: configuration.workers, logger: logger)
     }
 
     /// Every cache has listed once: the controller's view is complete (`/readyz`).
     public var isSynced: Bool {
         rollouts.hasSynced && replicaSets.hasSynced && services.hasSynced && routes.values.allSatisfy(\.hasSynced)
+            && analysisRuns.hasSynced && analysisTemplates.hasSynced && (clusterAnalysisTemplates?.hasSynced ?? true)
     }
 
     /// Runs informers, the queue's timers and the workers until cancelled.
@@ -105,6 +125,16 @@ public final class RolloutController: Sendable {
             group.addTask { await self.services.run { await self.enqueueReferrers(of: $0.object) } }
             for informer in routes.values {
                 group.addTask { await informer.run { await self.enqueueReferrers(of: $0.object) } }
+            }
+            group.addTask {
+                await self.analysisRuns.run { event in
+                    await self.enqueueOwner(of: event.object)
+                    await self.analysis.enqueue(event)
+                }
+            }
+            group.addTask { await self.analysisTemplates.run { await self.enqueueReferrers(of: $0.object) } }
+            if let clusterTemplates = clusterAnalysisTemplates {
+                group.addTask { await clusterTemplates.run { await self.enqueueClusterTemplateReferrers(of: $0.object) } }
             }
             group.addTask { await self.queue.runDelayedAdds() }
             group.addTask { await self.reportPhases() }
@@ -118,6 +148,7 @@ public final class RolloutController: Sendable {
                     for _ in 0..<self.configuration.workers {
                         workers.addTask { await self.work() }
                     }
+                    workers.addTask { await self.analysis.run() }
                 }
             }
             // Every child runs until cancelled (workers' waits end with it too).
@@ -171,6 +202,15 @@ public final class RolloutController: Sendable {
         }
     }
 
+    /// A ClusterAnalysisTemplate: the Rollouts in any namespace that name it.
+    private func enqueueClusterTemplateReferrers(of object: DynamicObject) async {
+        guard let name = object.name else { return }
+        for rollout in rollouts.list() where Self.referencedNames(rollout).contains(Self.namespaced(rollout.namespace, name)) {
+            guard let key = ObjectKey(rollout) else { continue }
+            await queue.add(key)
+        }
+    }
+
     /// The Rollout cache's index of the names a Rollout's strategy mentions.
     static let referencedNameIndex = "referenced-name"
 
@@ -214,14 +254,14 @@ public final class RolloutController: Sendable {
         guard let rollout = checked.value, checked.problems.isEmpty else {
             return await reportInvalidSpec(object, problems: checked.problems.map(\.description))
         }
-        let unsupported = SluiceRouting.unsupportedRouters(rollout)
+        let unsupported = SluiceRouting.unsupportedRouters(rollout) + clusterTemplatesOutOfReach(rollout)
         guard unsupported.isEmpty else { return await reportInvalidSpec(object, problems: unsupported) }
         guard rollout.metadata.deletionTimestamp == nil else { return .done }
         let binding = routerFor(rollout)
         let observed = observe(rollout, router: binding)
         let plan = planner(rollout, observed, binding != nil)
         do {
-            try await ActionExecutor(client: client, routeWriter: binding?.writer, logger: logger)
+            try await ActionExecutor(client: client, routeWriter: binding?.writer, templates: observed.analysisTemplates, logger: logger)
                 .apply(plan.actions, to: rollout)
         } catch let error as KubeClientError where error.status?.code == 409 {
             logger.debug("rollout \(key): conflict, planning again: \(error)")
@@ -258,8 +298,59 @@ public final class RolloutController: Sendable {
            let route = informer.get(ObjectKey(namespace: routeNamespace, name: routeName)) {
             traffic = router.observe(route.json, rollout)
         }
+        let runs = uid.map { uid in
+            analysisRuns.list(ownedBy: uid).filter { $0.namespace == namespace }.compactMap(Self.observedAnalysisRun)
+        } ?? []
         return ObservedState(replicaSets: owned.compactMap(Self.observedReplicaSet), traffic: traffic,
-                             serviceSelectors: selectors, now: Date())
+                             serviceSelectors: selectors, analysisRuns: runs, analysisTemplates: observeTemplates(rollout), now: Date())
+    }
+
+    /// The analysis templates the Rollout's analyses name that the caches hold, decoded and
+    /// validated (a template that does not is passed on with its problems).
+    func observeTemplates(_ rollout: Rollout) -> [ObservedAnalysisTemplate] {
+        var seen: Set<AnalysisTemplateReference> = []
+        var templates: [ObservedAnalysisTemplate] = []
+        for reference in RolloutCore.Planner.analysisTemplateReferences(of: rollout) {
+            let clusterScope = reference.clusterScope == true
+            guard seen.insert(AnalysisTemplateReference(templateName: reference.templateName, clusterScope: clusterScope)).inserted else { continue }
+            if clusterScope {
+                guard let object = clusterAnalysisTemplates?.get(ObjectKey(namespace: nil, name: reference.templateName)) else { continue }
+                let checked = ClusterAnalysisTemplate.decodeAndValidate(from: object.json)
+                templates.append(ObservedAnalysisTemplate(name: reference.templateName, clusterScope: true, spec: checked.value?.spec,
+                                                          problems: checked.problems.map(\.description)))
+            } else {
+                guard let object = analysisTemplates.get(ObjectKey(namespace: rollout.metadata.namespace, name: reference.templateName)) else { continue }
+                let checked = AnalysisTemplate.decodeAndValidate(from: object.json)
+                templates.append(ObservedAnalysisTemplate(name: reference.templateName, spec: checked.value?.spec,
+                                                          problems: checked.problems.map(\.description)))
+            }
+        }
+        return templates
+    }
+
+    /// A controller limited to one namespace reads no ClusterAnalysisTemplates: a Rollout
+    /// naming one is told so, rather than that the template does not exist.
+    func clusterTemplatesOutOfReach(_ rollout: Rollout) -> [String] {
+        guard let namespace = configuration.namespace else { return [] }
+        return RolloutCore.Planner.analysisTemplateReferences(of: rollout).filter { $0.clusterScope == true }.map {
+            "ClusterAnalysisTemplate \"\($0.templateName)\": this controller watches namespace \(namespace) only (rolloutd --namespace) "
+                + "and reads no cluster-scoped templates; use an AnalysisTemplate"
+        }
+    }
+
+    /// An owned AnalysisRun as the planner sees it: labels, phase, message, terminating.
+    static func observedAnalysisRun(_ object: DynamicObject) -> ObservedAnalysisRun? {
+        guard let name = object.name else { return nil }
+        let json = object.json
+        let labels = json[path: "metadata", "labels"]
+        return ObservedAnalysisRun(
+            name: name,
+            podTemplateHash: labels?[RolloutLabels.podTemplateHash]?.stringValue,
+            trigger: labels?[RolloutLabels.analysisTrigger]?.stringValue.flatMap(AnalysisRunSummary.Trigger.init(rawValue:)),
+            stepIndex: labels?[RolloutLabels.stepIndex]?.stringValue.flatMap { Int32($0) },
+            phase: json[path: "status", "phase"]?.stringValue.flatMap(AnalysisPhase.init(rawValue:)) ?? .pending,
+            message: json[path: "status", "message"]?.stringValue,
+            terminating: json[path: "spec", "terminate"] == .bool(true))
     }
 
     static func serviceNames(_ rollout: Rollout) -> [String] {

@@ -1,9 +1,11 @@
 import Prometheus
+import SluiceAPI
 import Synchronization
 
 /// The controller's metrics in Prometheus's format: reconcile duration, work-queue depth,
-/// API requests by method and code, rollouts by phase, each Rollout's canary weight. Served
-/// on `/metrics`.
+/// API requests by method and code, rollouts by phase, each Rollout's canary weight,
+/// analysis runs by phase (now, and completed so far), measurements by provider and
+/// outcome. Served on `/metrics`.
 public final class ControllerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
 
@@ -82,6 +84,37 @@ public final class ControllerMetrics: Sendable {
                 gauge.set(Double(weight))
             }
         }
+    }
+
+    static let analysisPhases = AnalysisPhase.allCases.map(\.rawValue)
+
+    /// How many AnalysisRuns are in each phase now (phases not named are set to 0).
+    public func setAnalysisRunsByPhase(_ counts: [String: Int]) {
+        for phase in Set(Self.analysisPhases).union(counts.keys) {
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(namespace: "sluice", metricName: "analysis_runs", unitName: "",
+                                                 helpText: "AnalysisRuns by phase."),
+                labels: [("phase", phase)]
+            ).set(Double(counts[phase, default: 0]))
+        }
+    }
+
+    /// An AnalysisRun reached a final phase (Successful, Failed, Error, Inconclusive).
+    public func analysisRunCompleted(phase: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "sluice", metricName: "analysis_runs_completed", unitName: "total",
+                                             helpText: "AnalysisRuns that reached a final phase, by phase."),
+            labels: [("phase", phase)]
+        ).increment()
+    }
+
+    /// `count` measurements finished by `provider` (prometheus, web, job) with `phase`.
+    public func measured(provider: String, phase: String, count: Int = 1) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(namespace: "sluice", metricName: "analysis_measurements", unitName: "total",
+                                             helpText: "Analysis measurements by provider and outcome."),
+            labels: [("provider", provider), ("phase", phase)]
+        ).increment(by: Int64(count))
     }
 
     /// The exposition text.

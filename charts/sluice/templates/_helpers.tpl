@@ -47,9 +47,25 @@ manifests/rbac/cluster-role.yaml, where each is justified (a test keeps them equ
 - apiGroups: ["gateway.networking.k8s.io"]
   resources: ["httproutes"]
   verbs: ["list", "watch", "get", "update"]
+- apiGroups: ["sluice.dev"]
+  resources: ["analysisruns"]
+  verbs: ["list", "watch", "create", "patch"]
+- apiGroups: ["sluice.dev"]
+  resources: ["analysisruns/status"]
+  verbs: ["update"]
+- apiGroups: ["sluice.dev"]
+  resources: ["analysistemplates"]
+  verbs: ["list", "watch"]
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+{{- end -}}
+
+{{/* Rules for cluster-scoped kinds: in the ClusterRole only (see manifests/rbac/cluster-role.yaml). */}}
+{{- define "sluice.clusterScopedRules" -}}
+- apiGroups: ["sluice.dev"]
+  resources: ["clusteranalysistemplates"]
+  verbs: ["list", "watch"]
 {{- end -}}
 
 {{/* Flags the chart sets from values; extraArgs must not repeat them. */}}
