@@ -207,27 +207,11 @@ struct BlueGreenPlanner {
                 let trigger: AnalysisRunSummary.Trigger = gate == .prePromotionAnalysis ? .prePromotion : .postPromotion
                 guard let analysis = gate == .prePromotionAnalysis ? strategy.prePromotionAnalysis : strategy.postPromotionAnalysis else { break }
                 let run = draft.ensureAnalysisRun(trigger, analysis: analysis, stable: stable, inputs)
-                switch run.phase {
-                case .successful:
-                    note = " (\(run.verdict))"
-                case .failed, .error:
-                    halt = .abort(run.verdict)
-                    return index
-                case .inconclusive:
-                    let message = "\(gate.summary): \(run.verdict); `rollout promote` continues, `rollout abort` aborts"
-                    switch draft.pause(inputs) {
-                    case .promoted:
-                        note = " (\(run.verdict); promoted)"
-                    case .started:
-                        draft.event(.normal, "RolloutPaused", message)
-                        halt = .inconclusive(message)
-                        return index
-                    case .waiting:
-                        halt = .inconclusive(message)
-                        return index
-                    }
-                case .pending, .running:
-                    halt = .analysis(run.verdict)
+                switch draft.analysisGate(run, pausedMessage: "\(gate.summary): \(run.verdict); `rollout promote` continues, `rollout abort` aborts", inputs) {
+                case .proceed(let gateNote):
+                    note = gateNote
+                case .halt(let reason):
+                    halt = reason
                     return index
                 }
             case .manualPromotion:

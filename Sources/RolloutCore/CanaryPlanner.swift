@@ -175,27 +175,11 @@ struct CanaryPlanner {
                 }
             case .analysis(let analysis):
                 let run = draft.ensureAnalysisRun(.step, stepIndex: Int32(index), analysis: analysis, stable: stable, inputs)
-                switch run.phase {
-                case .successful:
-                    note = " (\(run.verdict))"
-                case .failed, .error:
-                    halt = .abort(run.verdict)
-                    return index
-                case .inconclusive:
-                    let message = "paused at step \(stepLabel(index)): \(run.verdict); `rollout promote` continues, `rollout abort` aborts"
-                    switch draft.pause(inputs) {
-                    case .promoted:
-                        note = " (\(run.verdict); promoted)"
-                    case .started:
-                        draft.event(.normal, "RolloutPaused", message)
-                        halt = .inconclusive(message)
-                        return index
-                    case .waiting:
-                        halt = .inconclusive(message)
-                        return index
-                    }
-                case .pending, .running:
-                    halt = .analysis(run.verdict)
+                switch draft.analysisGate(run, pausedMessage: "paused at step \(stepLabel(index)): \(run.verdict); `rollout promote` continues, `rollout abort` aborts", inputs) {
+                case .proceed(let gateNote):
+                    note = gateNote
+                case .halt(let reason):
+                    halt = reason
                     return index
                 }
             case .experiment:

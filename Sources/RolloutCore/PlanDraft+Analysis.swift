@@ -198,3 +198,37 @@ extension PlanDraft {
         if status.analysis?.isEmpty == true { status.analysis = nil }
     }
 }
+
+/// What an analysis gate's run means for a planner's walk over its steps or gates.
+enum AnalysisGateOutcome {
+    /// The gate is passed; the note goes into the step's event.
+    case proceed(note: String)
+    /// The walk stops at this gate.
+    case halt(CanaryPlanner.Halt)
+}
+
+extension PlanDraft {
+    /// The outcome of an inline or blue-green analysis gate whose run is `run`: Successful
+    /// goes on; Failed or Error aborts; Inconclusive pauses for a human (`pausedMessage`),
+    /// and goes on once promoted; Pending or Running waits.
+    mutating func analysisGate(_ run: AnalysisRunSummary, pausedMessage: String, _ inputs: PlanInputs) -> AnalysisGateOutcome {
+        switch run.phase {
+        case .successful:
+            return .proceed(note: " (\(run.verdict))")
+        case .failed, .error:
+            return .halt(.abort(run.verdict))
+        case .inconclusive:
+            switch pause(inputs) {
+            case .promoted:
+                return .proceed(note: " (\(run.verdict); promoted)")
+            case .started:
+                event(.normal, "RolloutPaused", pausedMessage)
+                return .halt(.inconclusive(pausedMessage))
+            case .waiting:
+                return .halt(.inconclusive(pausedMessage))
+            }
+        case .pending, .running:
+            return .halt(.analysis(run.verdict))
+        }
+    }
+}

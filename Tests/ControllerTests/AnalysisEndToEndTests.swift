@@ -169,12 +169,13 @@ struct AnalysisEndToEndTests {
     @Test func prometheusGoingAwayMidRolloutErrorsTheBackgroundAnalysisAndAbortsToStable() async throws {
         try await Self.withAnalysisCluster(v2ErrorRatio: 0.001) { h, prometheus, controller in
             try await h.applier.apply(Self.errorRatioTemplate("error-ratio", prometheus: prometheus.url, metric: [
-                "interval": "1s", "count": .null, "initialDelay": "5s", "consecutiveErrorLimit": 2,
+                "interval": "1s", "count": .null, "initialDelay": "10s", "consecutiveErrorLimit": 2,
             ]))
             try await h.applier.apply(Self.rollout(steps: [["setWeight": 50], ["pause": [:]]], background: "error-ratio"))
             #expect(await eventually(timeout: .seconds(30)) { await h.phase() == "Healthy" })
             try await h.setImage("web:2")
-            // The background run measures successfully while the canary waits at its pause step.
+            // The background run measures successfully while the canary waits at its pause step
+            // (its first look 10 s in, once Prometheus has scraped the new pods a few times).
             var name: String?
             #expect(await eventually(timeout: .seconds(40)) {
                 guard await h.phase() == "Paused", let found = await Self.runName(h, trigger: "background") else { return false }
