@@ -74,16 +74,7 @@ public final class AnalysisRunController: Sendable {
 
     private func work() async {
         while let key = await queue.next() {
-            switch await reconcile(key) {
-            case .done:
-                await queue.forget(key)
-            case .requeue(let after):
-                await queue.forget(key)
-                await queue.add(key, after: after)
-            case .failed:
-                await queue.addRateLimited(key)
-            }
-            await queue.done(key)
+            await reconcile(key).settle(key, in: queue)
         }
     }
 

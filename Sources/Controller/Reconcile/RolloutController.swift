@@ -163,16 +163,7 @@ public final class RolloutController: Sendable {
             let started = ContinuousClock.now
             let outcome = await reconcile(key)
             metrics.reconciled(result: outcome.label, duration: ContinuousClock.now - started)
-            switch outcome {
-            case .done:
-                await queue.forget(key)
-            case .requeue(let after):
-                await queue.forget(key)
-                await queue.add(key, after: after)
-            case .failed:
-                await queue.addRateLimited(key)
-            }
-            await queue.done(key)
+            await outcome.settle(key, in: queue)
             metrics.setQueueDepth(await queue.depth)
         }
     }
@@ -238,6 +229,21 @@ public final class RolloutController: Sendable {
         case done
         case requeue(after: Duration)
         case failed
+
+        /// Tells the queue how the reconcile of `key` went: forget its failures (and come back
+        /// later when asked to), or retry it with back-off; then mark it done.
+        func settle(_ key: ObjectKey, in queue: WorkQueue<ObjectKey>) async {
+            switch self {
+            case .done:
+                await queue.forget(key)
+            case .requeue(let after):
+                await queue.forget(key)
+                await queue.add(key, after: after)
+            case .failed:
+                await queue.addRateLimited(key)
+            }
+            await queue.done(key)
+        }
 
         var label: String {
             switch self {
