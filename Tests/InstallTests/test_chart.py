@@ -18,6 +18,8 @@ VALUE_SETS = {
     "defaults": {},
     "one-namespace": {"watchNamespace": "shop", "log": {"format": "text", "level": "debug"}},
     "single-replica-no-election": {"replicas": 1, "leaderElection": {"enabled": False}},
+    "analysis-providers": {"watchNamespace": "shop",
+                           "rbac": {"analysisProviders": {"secretNames": ["prometheus-token"], "jobs": True}}},
     "monitoring": {
         "metrics": {"port": 9090, "service": {"enabled": True, "port": 9090},
                     "serviceMonitor": {"enabled": True, "interval": "15s", "labels": {"release": "kube-prometheus"}},
@@ -112,6 +114,28 @@ def test_default_render_agrees_with_manifests(chart):
     assert service["spec"]["selector"] == deployment["spec"]["selector"]["matchLabels"]
 
 
+def analysis_provider_rules(rules):
+    return [r for r in rules if r["apiGroups"] in ([""], ["batch"]) and set(r["resources"]) & {"secrets", "jobs"}]
+
+
+def test_analysis_provider_grants_are_off_by_default_and_exact_when_asked(chart):
+    """Secrets and Jobs are granted only when the values ask, and then only what the
+    Secret reader (get, by name) and the Job provider (create, get, delete) use."""
+    for values in (VALUE_SETS["defaults"], VALUE_SETS["one-namespace"]):
+        objects, _ = render(chart, values)
+        for role in by_kind(objects, "ClusterRole") + by_kind(objects, "Role"):
+            assert analysis_provider_rules(role["rules"]) == [], role["metadata"]["name"]
+    for values in (VALUE_SETS["analysis-providers"],
+                   {"rbac": {"analysisProviders": {"secretNames": ["prometheus-token"], "jobs": True}}}):
+        objects, _ = render(chart, values)
+        (role,) = [r for r in by_kind(objects, "ClusterRole") + by_kind(objects, "Role")
+                   if any(rule["resources"] == ["rollouts"] for rule in r["rules"])]
+        assert analysis_provider_rules(role["rules"]) == [
+            {"apiGroups": [""], "resources": ["secrets"], "resourceNames": ["prometheus-token"], "verbs": ["get"]},
+            {"apiGroups": ["batch"], "resources": ["jobs"], "verbs": ["create", "get", "delete"]},
+        ]
+
+
 def test_one_watched_namespace_gets_a_role_there_and_the_flag(chart):
     objects, notes = render(chart, VALUE_SETS["one-namespace"])
     assert by_kind(objects, "ClusterRole") == [] and by_kind(objects, "ClusterRoleBinding") == []
@@ -201,6 +225,10 @@ BAD_VALUES = {
     "port-out-of-range": ({"metrics": {"port": 70000}}, "at '/metrics/port': maximum: got 70,000, want 65,535"),
     "bad-quantity": ({"resources": {"limits": {"memory": "lots"}}}, "at '/resources/limits/memory': 'lots' does not match pattern"),
     "arg-without-dashes": ({"extraArgs": ["kubeconfig=/x"]}, "at '/extraArgs/0': 'kubeconfig=/x' does not match pattern"),
+    "jobs-as-text": ({"rbac": {"analysisProviders": {"jobs": "yes"}}},
+                     "at '/rbac/analysisProviders/jobs': got string, want boolean"),
+    "bad-secret-name": ({"rbac": {"analysisProviders": {"secretNames": ["Token_1"]}}},
+                        "at '/rbac/analysisProviders/secretNames/0': 'Token_1' does not match pattern"),
 }
 
 

@@ -313,7 +313,7 @@ def scrape(port):
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
         text = response.read().decode()
     needed = ("sluice_reconcile_duration_seconds_bucket", "sluice_api_requests_total", "sluice_rollouts{",
-              "sluice_rollout_canary_weight{", "sluice_workqueue_depth")
+              "sluice_rollout_canary_weight{", "sluice_workqueue_depth", "sluice_analysis_runs{")
     return text if all(name in text for name in needed) else None
 
 
@@ -387,7 +387,7 @@ def test_the_dashboard_queries_only_metrics_the_controller_exposes(cluster_run):
     assert missing == set(), f"the dashboard queries metrics /metrics does not expose: {sorted(missing)}"
     # The panels the dashboard promises.
     for family in ("sluice_rollouts", "sluice_rollout_canary_weight", "sluice_reconcile_duration_seconds_bucket",
-                   "sluice_api_requests_total"):
+                   "sluice_api_requests_total", "sluice_analysis_runs"):
         assert family in names
 
 

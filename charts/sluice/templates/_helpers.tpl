@@ -59,6 +59,23 @@ manifests/rbac/cluster-role.yaml, where each is justified (a test keeps them equ
 - apiGroups: [""]
   resources: ["events"]
   verbs: ["create"]
+{{- with .Values.rbac.analysisProviders }}
+{{- if .secretNames }}
+# Optional (rbac.analysisProviders.secretNames): the Secrets analysis templates read
+# (Sources/Analysis/Arguments/SecretReader.swift), by name.
+- apiGroups: [""]
+  resources: ["secrets"]
+  resourceNames: {{ toJson .secretNames }}
+  verbs: ["get"]
+{{- end }}
+{{- if .jobs }}
+# Optional (rbac.analysisProviders.jobs): Job metrics (Sources/Analysis/Job/JobClient.swift)
+# create a Job, read its conditions and delete it when the run ends.
+- apiGroups: ["batch"]
+  resources: ["jobs"]
+  verbs: ["create", "get", "delete"]
+{{- end }}
+{{- end }}
 {{- end -}}
 
 {{/* Rules for cluster-scoped kinds: in the ClusterRole only (see manifests/rbac/cluster-role.yaml). */}}
