@@ -101,6 +101,7 @@ enum AnalysisRunNaming {
         case .postPromotion: "\(rollout)-\(hash)-post-promotion"
         case .judge: "\(rollout)-\(hash)-judge"
         case .experiment: "\(rollout)-\(hash)-experiment-\(stepIndex ?? 0)"
+        case .sloGuard: "\(rollout)-\(hash)-slo-guard"
         }
     }
 }
@@ -166,6 +167,7 @@ extension PlanDraft {
         case .postPromotion: "postPromotionAnalysis"
         case .judge: "judge"
         case .experiment: "experiment"
+        case .sloGuard: "SLO guard"
         }
     }
 

@@ -51,7 +51,7 @@ let fullRolloutYAML = """
             - {name: canary-hash, valueFrom: {podTemplateHashValue: Latest}}
             - {name: app, valueFrom: {fieldRef: {fieldPath: "metadata.labels['app']"}}}
             startingStep: 2
-          slo: {errorRate: 0.01, latencyP99: 300ms, minRequests: 200}
+          slo: {errorRate: 0.01, latencyP99: 300ms, minRequests: 200, interval: 2s, prometheus: {address: "http://prometheus.monitoring:9090", errorCodes: "5..|429"}}
           judge: {templateName: canary-vs-baseline, clusterScope: true, args: [{name: service, value: fraud-model}]}
           steps:
           - setMirrorRoute: {name: shadow, percentage: 100, match: [{method: {exact: POST}, path: {prefix: /score}, headers: {x-tenant: {exact: acme}}}]}

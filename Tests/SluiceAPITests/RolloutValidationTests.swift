@@ -166,10 +166,15 @@ struct RolloutValidationTests {
         Case("background analysis starting past the last step",
              [.set("\(canary).analysis", ["templates": [["templateName": "http-slo"]], "startingStep": 9])],
              ["spec.strategy.canary.analysis.startingStep: must be 0..6, got 9"]),
-        Case("SLO guard", [.set("\(canary).slo", ["errorRate": 1.5, "latencyP99": "0s", "minRequests": 0])], [
+        Case("SLO guard", [.set("\(canary).slo", ["errorRate": 1.5, "latencyP99": "0s", "minRequests": 0,
+                                                    "prometheus": ["address": "http://prometheus:9090", "requestsMetric": "http-requests"]])], [
             "spec.strategy.canary.slo.errorRate: must be a fraction between 0 and 1 (exclusive), such as 0.01 for 1%, got 1.5",
             #"spec.strategy.canary.slo.latencyP99: must be greater than 0, got "0s""#,
             "spec.strategy.canary.slo.minRequests: must be >= 1, got 0",
+            #"spec.strategy.canary.slo.prometheus.requestsMetric: must be a Prometheus metric or label name ([a-zA-Z_:][a-zA-Z0-9_:]*), got "http-requests""#,
+        ]),
+        Case("SLO guard without a source", [.set("\(canary).slo", ["errorRate": 0.01])], [
+            "spec.strategy.canary.slo.prometheus: required: the guard reads the canary's request counters from Prometheus (set prometheus.address)",
         ]),
         Case("experiment", [.set("\(canary).steps[6]", ["experiment": ["templates": [
             ["name": "A", "specRef": "stable", "weight": 60], ["name": "b", "specRef": "canary", "weight": 50],

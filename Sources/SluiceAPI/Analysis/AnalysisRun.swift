@@ -37,11 +37,14 @@ public struct AnalysisRunSpec: Codable, Sendable, Hashable {
     public var args: [Argument]?
     /// Stop measuring; the run ends with the phase it has reached.
     public var terminate: Bool?
+    /// A statistical decision over the metrics; the run's phase follows its verdict.
+    public var decision: AnalysisDecision?
 
-    public init(metrics: [Metric], args: [Argument]? = nil, terminate: Bool? = nil) {
+    public init(metrics: [Metric], args: [Argument]? = nil, terminate: Bool? = nil, decision: AnalysisDecision? = nil) {
         self.metrics = metrics
         self.args = args
         self.terminate = terminate
+        self.decision = decision
     }
 }
 
@@ -155,6 +158,7 @@ extension AnalysisRunSpec: SchemaDescribable {
             "metrics": [Metric].field("The metrics to measure."),
             "args": [Argument].field("The arguments, resolved."),
             "terminate": Bool.field("Stop measuring."),
+            "decision": AnalysisDecision.schema,
         ])
     }
 }

@@ -60,10 +60,13 @@ public struct ClusterAnalysisTemplate: KubernetesObject, Hashable {
 public struct AnalysisTemplateSpec: Codable, Sendable, Hashable {
     public var args: [Argument]?
     public var metrics: [Metric]
+    /// A statistical decision over the metrics (judge, SLO guard, experiment, shadow).
+    public var decision: AnalysisDecision?
 
-    public init(args: [Argument]? = nil, metrics: [Metric]) {
+    public init(args: [Argument]? = nil, metrics: [Metric], decision: AnalysisDecision? = nil) {
         self.args = args
         self.metrics = metrics
+        self.decision = decision
     }
 }
 
@@ -135,6 +138,7 @@ extension AnalysisTemplateSpec: SchemaDescribable {
         .object("The arguments and metrics of an analysis.", required: ["metrics"], [
             "args": [Argument].field("Arguments the metrics use as {{args.NAME}}."),
             "metrics": [Metric].field("The metrics to measure."),
+            "decision": AnalysisDecision.schema,
         ])
     }
 }

@@ -59,12 +59,60 @@ public struct SLOGuard: Codable, Sendable, Hashable {
     public var latencyP99: DurationString?
     /// Requests the canary must have served before the guard can decide; 100 when absent.
     public var minRequests: Int64?
+    /// How often the guard looks; 5s when absent.
+    public var interval: DurationString?
+    /// Where the guard reads the canary's request counters and latency histogram.
+    public var prometheus: SLOPrometheusSource?
 
-    public init(errorRate: Double? = nil, latencyP95: DurationString? = nil, latencyP99: DurationString? = nil, minRequests: Int64? = nil) {
+    public init(errorRate: Double? = nil, latencyP95: DurationString? = nil, latencyP99: DurationString? = nil, minRequests: Int64? = nil,
+                interval: DurationString? = nil, prometheus: SLOPrometheusSource? = nil) {
         self.errorRate = errorRate
         self.latencyP95 = latencyP95
         self.latencyP99 = latencyP99
         self.minRequests = minRequests
+        self.interval = interval
+        self.prometheus = prometheus
+    }
+
+    public static let defaultInterval = DurationString("5s")
+}
+
+/// The Prometheus the SLO guard reads, and the names of the application's metrics there. The
+/// canary's series are selected by namespace and pod-template hash labels (what a
+/// `kubernetes_sd_configs` pod job relabels them to).
+public struct SLOPrometheusSource: Codable, Sendable, Hashable {
+    /// e.g. `http://prometheus.monitoring:9090`.
+    public var address: String
+    /// Counter of requests with a status-code label; `http_requests_total` when absent.
+    public var requestsMetric: String?
+    /// The status-code label; `code` when absent.
+    public var codeLabel: String?
+    /// Regular expression of failed codes; `5..` when absent.
+    public var errorCodes: String?
+    /// Base name of the latency histogram (seconds); `http_request_duration_seconds` when absent.
+    public var latencyMetric: String?
+    /// Label carrying the namespace; `namespace` when absent.
+    public var namespaceLabel: String?
+    /// Label carrying the pod-template hash; `rollouts_pod_template_hash` when absent.
+    public var podTemplateHashLabel: String?
+    /// Per-query timeout; 30s when absent.
+    public var timeout: DurationString?
+    public var headers: [WebMetricHeader]?
+    public var authentication: PrometheusAuthentication?
+
+    public init(address: String, requestsMetric: String? = nil, codeLabel: String? = nil, errorCodes: String? = nil, latencyMetric: String? = nil,
+                namespaceLabel: String? = nil, podTemplateHashLabel: String? = nil, timeout: DurationString? = nil,
+                headers: [WebMetricHeader]? = nil, authentication: PrometheusAuthentication? = nil) {
+        self.address = address
+        self.requestsMetric = requestsMetric
+        self.codeLabel = codeLabel
+        self.errorCodes = errorCodes
+        self.latencyMetric = latencyMetric
+        self.namespaceLabel = namespaceLabel
+        self.podTemplateHashLabel = podTemplateHashLabel
+        self.timeout = timeout
+        self.headers = headers
+        self.authentication = authentication
     }
 }
 
@@ -107,6 +155,25 @@ extension SLOGuard: SchemaDescribable {
             "latencyP95": DurationString.field("Highest tolerated 95th-percentile latency, e.g. 200ms."),
             "latencyP99": DurationString.field("Highest tolerated 99th-percentile latency, e.g. 300ms."),
             "minRequests": Int64.field("Requests the canary must have served before the guard decides; 100 when absent."),
+            "interval": DurationString.field("How often the guard looks; 5s when absent."),
+            "prometheus": SLOPrometheusSource.field("Where the guard reads the canary's counters."),
+        ])
+    }
+}
+
+extension SLOPrometheusSource: SchemaDescribable {
+    public static var schema: Schema {
+        .object("The Prometheus the SLO guard reads and the application's metric names.", required: ["address"], [
+            "address": String.field("The Prometheus server, e.g. http://prometheus.monitoring:9090."),
+            "requestsMetric": String.field("Counter of requests with a status-code label; http_requests_total when absent."),
+            "codeLabel": String.field("The status-code label; code when absent."),
+            "errorCodes": String.field("Regular expression of failed codes; 5.. when absent."),
+            "latencyMetric": String.field("Base name of the latency histogram in seconds; http_request_duration_seconds when absent."),
+            "namespaceLabel": String.field("Label carrying the namespace; namespace when absent."),
+            "podTemplateHashLabel": String.field("Label carrying the pod-template hash; rollouts_pod_template_hash when absent."),
+            "timeout": DurationString.field("Per-query timeout; 30s when absent."),
+            "headers": [WebMetricHeader].field("Extra HTTP headers."),
+            "authentication": PrometheusAuthentication.field("Credentials from Secrets."),
         ])
     }
 }

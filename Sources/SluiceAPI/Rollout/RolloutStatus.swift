@@ -134,7 +134,7 @@ public struct BlueGreenStatus: Codable, Sendable, Hashable {
 public struct AnalysisRunSummary: Codable, Sendable, Hashable {
     /// What started the run.
     public enum Trigger: String, Codable, Sendable, Hashable, CaseIterable {
-        case step, background, prePromotion, postPromotion, judge, experiment
+        case step, background, prePromotion, postPromotion, judge, experiment, sloGuard
     }
 
     /// The AnalysisRun's name.

@@ -25,6 +25,7 @@ extension AnalysisRun: SluiceResource {
         problems.add(contentsOf: typeMetaProblems(apiVersion: apiVersion, kind: kind, expected: Self.resourceType))
         problems.add(contentsOf: metadataProblems(metadata, namespaced: true))
         problems.add(contentsOf: metricsAndArgumentProblems(spec.metrics, spec.args, at: path))
+        if let decision = spec.decision { problems.add(contentsOf: decision.problems(metrics: spec.metrics, at: path["decision"])) }
         for (index, argument) in (spec.args ?? []).enumerated() where argument.isRequired {
             problems.add(path["args"][index], "must set value or valueFrom: a run's arguments are resolved")
         }
@@ -36,6 +37,7 @@ extension AnalysisTemplateSpec {
     /// Every problem with the template's arguments and metrics, paths starting at `path`.
     public func problems(at path: FieldPath) -> [ValidationProblem] {
         metricsAndArgumentProblems(metrics, args, at: path)
+            + (decision?.problems(metrics: metrics, at: path["decision"]) ?? [])
     }
 }
 
@@ -227,7 +229,7 @@ private func headerProblems(_ headers: [WebMetricHeader]?, at path: FieldPath) -
 
 /// Why `text` is not an http(s) URL; nil when it is one, or when it is filled in from an
 /// argument (`{{args.url}}`).
-private func urlProblem(_ text: String) -> String? {
+func urlProblem(_ text: String) -> String? {
     guard !text.isEmpty, !text.hasPrefix("{{") else { return nil }
     let lower = text.lowercased()
     guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), text.split(separator: "/", omittingEmptySubsequences: true).count >= 2 else {

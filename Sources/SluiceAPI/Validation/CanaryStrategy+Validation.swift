@@ -116,16 +116,31 @@ extension TrafficRouting {
 extension SLOGuard {
     func problems(at path: FieldPath) -> [ValidationProblem] {
         var problems = ProblemCollector()
-        if errorRate == nil, latencyP95 == nil, latencyP99 == nil {
-            problems.add(path, "must set at least one of errorRate, latencyP95, latencyP99")
+        problems.add(contentsOf: objectiveProblems(at: path))
+        problems.check(interval, at: path["interval"], positive: true)
+        if let prometheus {
+            let here = path["prometheus"]
+            problems.requireNonEmpty(prometheus.address, at: here["address"])
+            if let why = urlProblem(prometheus.address) { problems.add(here["address"], why) }
+            for (field, value) in [("requestsMetric", prometheus.requestsMetric), ("codeLabel", prometheus.codeLabel),
+                                   ("latencyMetric", prometheus.latencyMetric), ("namespaceLabel", prometheus.namespaceLabel),
+                                   ("podTemplateHashLabel", prometheus.podTemplateHashLabel)] {
+                if let value, !Self.isPrometheusName(value) {
+                    problems.add(here[field], "must be a Prometheus metric or label name ([a-zA-Z_:][a-zA-Z0-9_:]*), got \"\(value)\"")
+                }
+            }
+            problems.rejectBlank(prometheus.errorCodes, at: here["errorCodes"])
+            problems.check(prometheus.timeout, at: here["timeout"], positive: true)
+        } else {
+            problems.add(path["prometheus"], "required: the guard reads the canary's request counters from Prometheus (set prometheus.address)")
         }
-        if let errorRate, !(errorRate > 0 && errorRate < 1) {
-            problems.add(path["errorRate"], "must be a fraction between 0 and 1 (exclusive), such as 0.01 for 1%, got \(errorRate)")
-        }
-        problems.check(latencyP95, at: path["latencyP95"], positive: true)
-        problems.check(latencyP99, at: path["latencyP99"], positive: true)
-        problems.check(minRequests, atLeast: 1, at: path["minRequests"])
         return problems.problems
+    }
+
+    static func isPrometheusName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first.isASCII,
+              first.properties.isAlphabetic || first == "_" || first == ":" else { return false }
+        return text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "_" || $0 == ":") }
     }
 }
 
