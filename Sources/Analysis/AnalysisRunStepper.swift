@@ -29,8 +29,9 @@ public struct AnalysisRunStepper: Sendable {
     }
 
     /// Advances `run` at `now`. Never throws: every failure becomes an Error measurement.
-    /// Measurements of different metrics run concurrently.
-    public func step(_ run: AnalysisRun, now: Date) async -> Step {
+    /// Measurements of different metrics run concurrently. `context` carries what a
+    /// statistical decision needs from outside the run (the canary's configured weight).
+    public func step(_ run: AnalysisRun, now: Date, context decisionContext: DecisionContext = DecisionContext()) async -> Step {
         let spec = run.spec
         var status = run.status ?? AnalysisRunStatus()
         if status.phase?.isCompleted == true { return Step(status: status, nextCheck: nil) }
@@ -135,5 +136,17 @@ public struct AnalysisRunStepper: Sendable {
         let tallied = [result.successful, result.failed, result.inconclusive, result.error].compactMap { $0 }.reduce(0, +)
         let inFlight = result.measurements?.last.map { $0.phase.isCompleted ? 0 : 1 } ?? 0
         return Int(tallied) + inFlight
+    }
+}
+
+/// What a run's statistical decision needs from outside the run, supplied by the controller
+/// at each step.
+public struct DecisionContext: Sendable, Hashable {
+    /// Percent of live traffic the rollout currently sends to the canary (the judge's
+    /// sample-ratio check compares the requests per arm against it); nil when unknown.
+    public var canaryWeight: Double?
+
+    public init(canaryWeight: Double? = nil) {
+        self.canaryWeight = canaryWeight
     }
 }
