@@ -117,6 +117,15 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 
+    /// A number as a Double (an integer converts).
+    public var doubleValue: Double? {
+        switch self {
+        case .double(let value): value
+        case .integer(let value): Double(value)
+        default: nil
+        }
+    }
+
     public var objectValue: [String: JSONValue]? {
         if case .object(let members) = self { return members }
         return nil

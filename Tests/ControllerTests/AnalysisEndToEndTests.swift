@@ -71,11 +71,18 @@ struct AnalysisEndToEndTests {
     static func withAnalysisCluster(
         v2ErrorRatio: Double, entry: String = "route: web", _ body: @Sendable (ControllerHarness, PrometheusServer, RolloutController) async throws -> Void
     ) async throws {
+        try await withAnalysisCluster(traffic: scenario(v2ErrorRatio: v2ErrorRatio, entry: entry), body)
+    }
+
+    /// A cluster with `traffic`, Prometheus scraping it every second, and the controller, for `body`.
+    static func withAnalysisCluster(
+        traffic options: SimulatedTraffic.Options, _ body: @Sendable (ControllerHarness, PrometheusServer, RolloutController) async throws -> Void
+    ) async throws {
         guard FileManager.default.isExecutableFile(atPath: PrometheusServer.binary) else {
             Issue.record("\(PrometheusServer.missing(PrometheusServer.binary))")
             return
         }
-        try await ControllerHarness.with(traffic: scenario(v2ErrorRatio: v2ErrorRatio, entry: entry)) { h in
+        try await ControllerHarness.with(traffic: options) { h in
             let traffic = try #require(h.cluster.traffic)
             let metricsPort = try await traffic.metricsServer.waitUntilServing()
             let prometheus = try await PrometheusServer.start(targets: ["127.0.0.1:\(metricsPort)"], scrapeInterval: "1s")
