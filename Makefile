@@ -66,11 +66,12 @@ install-manifests:
 ## bench: benchmarks (Benchmarks/), release build, full sizes by default.
 ## Smaller: make bench BENCH_ARGS="--gets 200 --idle 3" STATS_BENCH_ARGS="--samples 5000 --repeats 3" \
 ##          KUBESIM_BENCH_ARGS="--objects 1000 --watches 10 --writes 20" CONTROLLER_BENCH_ARGS="--rollouts 20" \
-##          JSON_BENCH_OBJECTS=1000
+##          JSON_BENCH_OBJECTS=1000 ROLLBACK_BENCH_ARGS="--runs 1"
 ## BENCH_CONFIG=debug reuses the test build (CI: checks the benchmarks run; figures need release).
 STATS_BENCH_ARGS ?=
 KUBESIM_BENCH_ARGS ?=
 CONTROLLER_BENCH_ARGS ?=
+ROLLBACK_BENCH_ARGS ?=
 JSON_BENCH_OBJECTS ?= 10000
 BENCH_CONFIG ?= release
 bench: deps
@@ -78,11 +79,13 @@ bench: deps
 	$(SWIFT) build -j $(JOBS) -c $(BENCH_CONFIG) --product StatisticsBenchmark
 	$(SWIFT) build -j $(JOBS) -c $(BENCH_CONFIG) --product KubeSimBenchmark
 	$(SWIFT) build -j $(JOBS) -c $(BENCH_CONFIG) --product ControllerBenchmark
+	$(SWIFT) build -j $(JOBS) -c $(BENCH_CONFIG) --product RollbackBenchmark
 	"$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/KubeClientBenchmark" $(BENCH_ARGS)
 	"$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/KubeClientBenchmark" --json $(JSON_BENCH_OBJECTS)
 	"$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/StatisticsBenchmark" $(STATS_BENCH_ARGS)
 	"$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/KubeSimBenchmark" $(KUBESIM_BENCH_ARGS)
 	"$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/ControllerBenchmark" $(CONTROLLER_BENCH_ARGS)
+	"$$($(SWIFT) build -c $(BENCH_CONFIG) --show-bin-path)/RollbackBenchmark" $(ROLLBACK_BENCH_ARGS)
 
 clean:
 	rm -rf .build

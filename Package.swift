@@ -156,6 +156,12 @@ let package = Package(
             path: "Benchmarks/ControllerBenchmark"
         ),
         .executableTarget(
+            name: "RollbackBenchmark",
+            dependencies: ["Controller", "KubeSim", "KubeClient", "SluiceAPI", "BenchmarkSupport", "TestSupport",
+                           .product(name: "Logging", package: "swift-log")],
+            path: "Benchmarks/RollbackBenchmark"
+        ),
+        .executableTarget(
             name: "StatisticsBenchmark",
             dependencies: ["Statistics", "Analysis", "BenchmarkSupport"],
             path: "Benchmarks/StatisticsBenchmark"
