@@ -66,9 +66,12 @@ public struct ObservedAnalysisRun: Sendable, Hashable {
     public var message: String?
     /// `spec.terminate` is set: the run is being stopped and takes no more measurements.
     public var terminating: Bool
+    /// `status.verdict`: the statistical decision of a judge, SLO guard, experiment or shadow
+    /// run (the controller leaves out its `state`, which only the analysis controller reads).
+    public var verdict: StatisticalVerdict?
 
     public init(name: String, podTemplateHash: String? = nil, trigger: AnalysisRunSummary.Trigger? = nil, stepIndex: Int32? = nil,
-                phase: AnalysisPhase = .pending, message: String? = nil, terminating: Bool = false) {
+                phase: AnalysisPhase = .pending, message: String? = nil, terminating: Bool = false, verdict: StatisticalVerdict? = nil) {
         self.name = name
         self.podTemplateHash = podTemplateHash
         self.trigger = trigger
@@ -76,6 +79,7 @@ public struct ObservedAnalysisRun: Sendable, Hashable {
         self.phase = phase
         self.message = message
         self.terminating = terminating
+        self.verdict = verdict
     }
 }
 

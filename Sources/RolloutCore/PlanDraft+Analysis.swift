@@ -120,8 +120,7 @@ extension PlanDraft {
         guard var summaries = status.analysis else { return }
         for index in summaries.indices {
             guard let run = observed.analysisRuns.first(where: { $0.name == summaries[index].name }) else { continue }
-            summaries[index].phase = run.phase
-            summaries[index].message = run.message
+            summaries[index].record(run)
         }
         status.analysis = summaries
     }

@@ -12,15 +12,19 @@ public struct StatusView: Sendable {
     public var style: TerminalStyle
     /// How many of the most recent events to show.
     public var eventLimit: Int
+    /// Columns the analysis section wraps its reasons to.
+    public var width: Int
 
-    public init(snapshot: RolloutSnapshot, now: Date, style: TerminalStyle = .plain, eventLimit: Int = 5) {
+    public init(snapshot: RolloutSnapshot, now: Date, style: TerminalStyle = .plain, eventLimit: Int = 5, width: Int = 100) {
         self.snapshot = snapshot
         self.now = now
         self.style = style
         self.eventLimit = eventLimit
+        self.width = width
     }
 
-    /// The whole status, one line per element, no trailing newline.
+    /// The whole status, one line per element, no trailing newline. The analysis section fits
+    /// in ``width`` columns; other lines are as long as what they show.
     public func render() -> String {
         let report = RolloutStatusReport(snapshot, eventLimit: eventLimit)
         var lines: [String] = []
@@ -55,20 +59,7 @@ public struct StatusView: Sendable {
         }
         if !report.analysis.isEmpty {
             lines.append(style.bold("Analysis:"))
-            for run in report.analysis {
-                var head = "  \(run.name)  \(run.trigger.rawValue)"
-                if let index = run.stepIndex { head += " (step \(index + 1))" }
-                head += "  " + style.analysis(run.phase)
-                if let message = run.message, !message.isEmpty { head += "  \(message)" }
-                lines.append(head)
-                if let metrics = run.metrics, !metrics.isEmpty {
-                    let table = TextTable(header: ["METRIC", "VERDICT", "P-VALUE", "CANARY SAMPLES", "BASELINE SAMPLES"], rows: metrics.map { metric in
-                        [metric.name, style.analysis(metric.phase), metric.pValue.map(Self.pValue) ?? "-",
-                         metric.canarySamples.map(String.init) ?? "-", metric.baselineSamples.map(String.init) ?? "-"]
-                    })
-                    lines += table.lines(indent: "    ")
-                }
-            }
+            for run in report.analysis { lines += analysisLines(run) }
         }
         let events = report.events
         if !events.isEmpty {
@@ -103,12 +94,6 @@ public struct StatusView: Sendable {
     private func readyCell(_ revision: Revision) -> String {
         let text = "\(revision.ready)/\(revision.desired)"
         return revision.desired > 0 && revision.ready >= revision.desired ? style.state(text, good: true) : text
-    }
-
-    /// p-values as people read them: 3 significant digits, `<0.0001` below.
-    static func pValue(_ value: Double) -> String {
-        if value < 0.0001 { return "<0.0001" }
-        return String(format: "%.3g", value)
     }
 }
 

@@ -51,6 +51,17 @@ public struct TerminalStyle: Sendable, Hashable {
         }
     }
 
+    /// A verdict's or a compared metric's outcome (`Pass`, `Fail`, `Inconclusive`, `Hold`, or
+    /// a provider's own word), coloured on a terminal: Pass green, Fail red, Inconclusive yellow.
+    func outcome(_ word: String) -> String {
+        switch word {
+        case StatisticalVerdict.Outcome.pass.rawValue: paint(word, .green)
+        case StatisticalVerdict.Outcome.fail.rawValue: paint(word, .red)
+        case StatisticalVerdict.Outcome.inconclusive.rawValue: paint(word, .yellow)
+        default: word
+        }
+    }
+
     /// A workload state word (`Healthy`, `Running`, `CrashLoopBackOff`), coloured on a terminal.
     func state(_ word: String, good: Bool?) -> String {
         switch good {

@@ -57,19 +57,29 @@ public struct TreeView: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// A run's row: its phase, and in INFO its verdict and the metrics that failed it, or for a
+    /// run without a verdict each metric's phase and tallies.
     private func runCells(_ run: RolloutTree.Run) -> [String] {
-        let metrics = run.metrics.map { metric -> String in
-            var text = "\(metric.name) \(metric.phase.rawValue)"
-            var tallies: [String] = []
-            if let count = metric.count { tallies.append("\(count) measured") }
-            if let failed = metric.failed, failed > 0 { tallies.append("\(failed) failed") }
-            if let errors = metric.error, errors > 0 { tallies.append("\(errors) errors") }
-            if let value = metric.lastValue { tallies.append("last \(value)") }
-            if !tallies.isEmpty { text += " (\(tallies.joined(separator: ", ")))" }
-            return text
+        let info: String
+        if let outcome = run.outcome {
+            // The verdict and the metrics that failed; `rollout status` shows the evidence.
+            var text = StatusView.verdict(decider: run.decider, outcome: outcome, winner: run.winner, looks: nil, style: style)
+            let failed = run.metrics.filter { $0.outcome == StatisticalVerdict.Outcome.fail.rawValue }.map(\.name)
+            if !failed.isEmpty { text += " (\(failed.joined(separator: ", ")))" }
+            info = text
+        } else {
+            info = run.metrics.map { metric -> String in
+                var text = "\(metric.name) \(metric.phase.rawValue)"
+                var tallies: [String] = []
+                if let count = metric.count { tallies.append("\(count) measured") }
+                if let failed = metric.failed, failed > 0 { tallies.append("\(failed) failed") }
+                if let errors = metric.error, errors > 0 { tallies.append("\(errors) errors") }
+                if let value = metric.lastValue { tallies.append("last \(value)") }
+                if !tallies.isEmpty { text += " (\(tallies.joined(separator: ", ")))" }
+                return text
+            }.joined(separator: "; ")
         }
-        return [run.name, "AnalysisRun", run.phase.map(style.analysis) ?? "Pending", KubeAge.since(run.startedAt, now: now),
-                metrics.joined(separator: "; ")]
+        return [run.name, "AnalysisRun", run.phase.map(style.analysis) ?? "Pending", KubeAge.since(run.startedAt, now: now), info]
     }
 
     /// One line of the tree and the lines under it.
@@ -116,19 +126,26 @@ public struct RolloutTree: Codable, Sendable, Hashable {
         public var analysisRuns: [Run]
     }
 
-    /// One AnalysisRun and its metrics' tallies, as the object carries them.
+    /// One AnalysisRun: its metrics' tallies and its verdict, as the object carries them.
     public struct Run: Codable, Sendable, Hashable {
         public var name: String
         public var phase: AnalysisPhase?
         public var message: String?
         public var startedAt: String?
+        /// The run's statistical verdict (`status.verdict`), for runs that make one.
+        public var decider: StatisticalVerdict.Decider?
+        public var outcome: StatisticalVerdict.Outcome?
+        public var winner: String?
+        public var looks: Int64?
         public var metrics: [MetricNode]
     }
 
-    /// One metric of a run.
+    /// One metric of a run: its tallies, and its outcome in the run's verdict.
     public struct MetricNode: Codable, Sendable, Hashable {
         public var name: String
         public var phase: AnalysisPhase
+        /// The metric's outcome in the verdict (Pass, Fail, …).
+        public var outcome: String?
         public var count: Int32?
         public var successful: Int32?
         public var failed: Int32?
@@ -148,13 +165,21 @@ public struct RolloutTree: Codable, Sendable, Hashable {
         step = snapshot.step?.label
         let runs = snapshot.analysisRuns.sorted { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }
         func node(_ run: AnalysisRun) -> Run {
-            Run(name: run.metadata.name ?? "?", phase: run.status?.phase, message: run.status?.message,
-                startedAt: run.status?.startedAt?.description ?? run.metadata.creationTimestamp,
-                metrics: (run.status?.metricResults ?? []).map { result in
-                    MetricNode(name: result.name, phase: result.phase, count: result.count, successful: result.successful,
-                               failed: result.failed, inconclusive: result.inconclusive, error: result.error,
-                               lastValue: result.measurements?.last?.value)
-                })
+            let verdict = run.status?.verdict
+            let compared = verdict?.metrics ?? []
+            var metrics = (run.status?.metricResults ?? []).map { result in
+                MetricNode(name: result.name, phase: result.phase, outcome: compared.first { $0.name == result.name }?.outcome,
+                           count: result.count, successful: result.successful, failed: result.failed, inconclusive: result.inconclusive,
+                           error: result.error, lastValue: result.measurements?.last?.value)
+            }
+            // Objectives and variants the verdict compares that are not measured metrics of their own.
+            let finished = run.status?.phase?.isCompleted ?? false
+            for metric in compared where !metrics.contains(where: { $0.name == metric.name }) {
+                metrics.append(MetricNode(name: metric.name, phase: MetricSummary(metric, runFinished: finished).phase, outcome: metric.outcome))
+            }
+            return Run(name: run.metadata.name ?? "?", phase: run.status?.phase, message: run.status?.message,
+                       startedAt: run.status?.startedAt?.description ?? run.metadata.creationTimestamp,
+                       decider: verdict?.decider, outcome: verdict?.outcome, winner: verdict?.winner, looks: verdict?.looks, metrics: metrics)
         }
         func hash(_ run: AnalysisRun) -> String? { run.metadata.labels?[RolloutLabels.podTemplateHash] }
         let revisionList = snapshot.revisions

@@ -143,7 +143,10 @@ struct LintConvertTests {
         #expect(podinfo.spec.template?.spec?["containers"]?.arrayValue?.first?["image"] == "ghcr.io/stefanprodan/podinfo:6.0.0")
         #expect(canary.steps?.compactMap(\.setWeight) == [10, 20, 30, 40, 50])
         #expect(canary.steps?.last?.pause == RolloutPause())  // confirm-promotion
-        #expect(canary.slo == SLOGuard(errorRate: 0.01, latencyP99: "500ms"))
+        // The Prometheus of the Canary's MetricTemplate: the input names no other.
+        #expect(canary.slo == SLOGuard(errorRate: 0.01, latencyP99: "500ms",
+                                       prometheus: SLOPrometheusSource(address: "http://prometheus.istio-system:9090")))
+        #expect(yaml.contains("prometheus.address http://prometheus.istio-system:9090, the Prometheus of MetricTemplate \"not-found-percentage\""))
         #expect(canary.stableService == "podinfo-primary")
         #expect(canary.analysis?.templates.map(\.templateName) == ["podinfo-404s-percentage"])
         guard case .analysisTemplate(let template)? = documents.first(where: { $0.name == "podinfo-404s-percentage" })?.object else {
@@ -166,6 +169,35 @@ struct LintConvertTests {
                         "provider datadog", "spec.provider.insecureSkipVerify:"] {
             #expect(yaml.contains(comment), "no comment for \(comment)")
         }
+    }
+
+    /// A Canary with Flagger's builtin checks only, and `metricsServer` when given.
+    static func builtinChecksCanary(metricsServer: String?) -> JSONValue {
+        var spec: [String: JSONValue] = [
+            "provider": "gatewayapi:v1", "targetRef": ["apiVersion": "apps/v1", "kind": "Deployment", "name": "web"],
+            "service": ["port": 80],
+            "analysis": ["interval": "1m", "threshold": 3, "stepWeight": 25, "maxWeight": 50, "metrics": [
+                ["name": "request-success-rate", "thresholdRange": ["min": 99.5], "interval": "1m"],
+                ["name": "request-duration", "thresholdRange": ["max": 300], "interval": "1m"],
+            ]],
+        ]
+        if let metricsServer { spec["metricsServer"] = .string(metricsServer) }
+        return ["apiVersion": "flagger.app/v1beta1", "kind": "Canary", "metadata": ["name": "web", "namespace": "shop"], "spec": .object(spec)]
+    }
+
+    @Test(arguments: [(String?.none, FlaggerConverter.placeholderPrometheus, "a placeholder: set it to the Prometheus that scrapes the pods"),
+                      ("http://prometheus.flagger:9090", "http://prometheus.flagger:9090", "spec.metricsServer: became slo.prometheus.address")])
+    func flaggersBuiltinChecksBecomeAnSLOGuardThatReadsAPrometheus(metricsServer: String?, address: String, note: String) throws {
+        let converted = Converter.convert([SourceDocument(file: "web.yaml", index: 0, json: Self.builtinChecksCanary(metricsServer: metricsServer))])
+        let document = try #require(converted.first)
+        #expect(document.problems.isEmpty, "\(document.problems)")
+        let slo = try #require(document.object?[path: "spec", "strategy", "canary", "slo"])
+        #expect(slo == ["errorRate": .double(0.005), "latencyP99": "300ms", "prometheus": ["address": .string(address)]])
+        #expect(document.notes.contains { $0.description.contains(note) }, "\(document.notes)")
+        #expect(document.notes.contains { $0.description.contains("http_requests_total{code}") }, "says what the guard reads")
+        let yaml = Converter.render(converted)
+        let report = Linter.lint([LintInput(file: "converted.yaml", text: yaml)])
+        #expect(report.problems.isEmpty, "\(report.problems)")
     }
 
     @Test func flaggerVariablesBecomeArguments() {

@@ -24,6 +24,22 @@ struct RenderGoldenTests {
         try expectGolden(text, "status-paused.\(mode).txt")
     }
 
+    @Test(arguments: [("plain", TerminalStyle.plain), ("terminal", TerminalStyle.terminal)])
+    func statusShowsVerdictsOfTheJudgeTheGuardAndTheExperiment(mode: String, style: TerminalStyle) throws {
+        let text = StatusView(snapshot: Fixtures.analysedSnapshot, now: Fixtures.now, style: style).render()
+        try expectGolden(text, "status-analysed.\(mode).txt")
+        let analysis = text.split(separator: "\n").drop { !$0.contains("Analysis:") }.prefix { !$0.contains("Events:") }
+        #expect(analysis.count > 10)
+        for line in analysis {
+            #expect(TerminalStyle.visibleWidth(String(line)) <= 100, "wider than 100 columns: \(line)")
+        }
+    }
+
+    @Test(arguments: [("plain", TerminalStyle.plain), ("terminal", TerminalStyle.terminal)])
+    func revisionTreeShowsVerdicts(mode: String, style: TerminalStyle) throws {
+        try expectGolden(TreeView(snapshot: Fixtures.analysedSnapshot, now: Fixtures.now, style: style).render(), "get-analysed.\(mode).txt")
+    }
+
     @Test func statusOfAnAbortedCanary() throws {
         try expectGolden(StatusView(snapshot: Fixtures.abortedSnapshot, now: Fixtures.now).render(), "status-aborted.plain.txt")
     }
@@ -72,12 +88,37 @@ struct RenderGoldenTests {
         #expect(tree.revisions[0].analysisRuns.map(\.name) == ["checkout-7b9c5d6f8-judge"])
     }
 
-    @Test func plainOutputHasNoEscapes() {
-        let text = StatusView(snapshot: Fixtures.pausedSnapshot, now: Fixtures.now, style: .plain).render()
-            + TreeView(snapshot: Fixtures.pausedSnapshot, now: Fixtures.now, style: .plain).render()
+    @Test(arguments: ["paused", "analysed"])
+    func plainOutputHasNoEscapes(fixture: String) {
+        let snapshot = fixture == "paused" ? Fixtures.pausedSnapshot : Fixtures.analysedSnapshot
+        let text = StatusView(snapshot: snapshot, now: Fixtures.now, style: .plain).render()
+            + TreeView(snapshot: snapshot, now: Fixtures.now, style: .plain).render()
         #expect(!text.contains("\u{1B}"))
-        let coloured = StatusView(snapshot: Fixtures.pausedSnapshot, now: Fixtures.now, style: .terminal).render()
-        #expect(coloured.contains("\u{1B}[33m॥ Paused"))
+    }
+
+    @Test func terminalOutputColoursPhasesAndOutcomes() {
+        let paused = StatusView(snapshot: Fixtures.pausedSnapshot, now: Fixtures.now, style: .terminal).render()
+        #expect(paused.contains("\u{1B}[33m॥ Paused"))
+        let analysed = StatusView(snapshot: Fixtures.analysedSnapshot, now: Fixtures.now, style: .terminal).render()
+        #expect(analysed.contains("judge: \u{1B}[31mFail\u{1B}[0m after 14 looks"))
+        #expect(analysed.contains("experiment: \u{1B}[32mPass\u{1B}[0m, winner b"))
+        let tree = TreeView(snapshot: Fixtures.analysedSnapshot, now: Fixtures.now, style: .terminal).render()
+        #expect(tree.contains("SLO guard: \u{1B}[31mFail\u{1B}[0m"))
+    }
+
+    @Test func statusAsJSONCarriesTheVerdicts() throws {
+        let json = try KubeJSON.value(of: RolloutStatusReport(Fixtures.analysedSnapshot))
+        let judge = try #require(json["analysis"]?.arrayValue?.first { $0["name"] == "checkout-7b9c5d6f8-judge" })
+        #expect(judge["decider"] == "judge")
+        #expect(judge["outcome"] == "Fail")
+        #expect(judge["looks"] == 14)
+        let errorRate = try #require(judge["metrics"]?.arrayValue?.first)
+        #expect(errorRate["effect"] == .double(0.0412))
+        #expect(errorRate["adjustedPValue"] == .double(0.003))
+        #expect(errorRate["phase"] == "Failed")
+        let tree = try KubeJSON.value(of: RolloutTree(Fixtures.analysedSnapshot))
+        let runs = tree["revisions"]?.arrayValue?.first?["analysisRuns"]?.arrayValue ?? []
+        #expect(runs.first { $0["name"] == "checkout-7b9c5d6f8-experiment-1" }?["winner"] == "b")
     }
 
     @Test func noColorTurnsColourOff() {
@@ -93,6 +134,42 @@ struct RenderGoldenTests {
         snapshot.rollout.metadata.generation = 5
         #expect(snapshot.phase.phase == .progressing)
         #expect(StatusView(snapshot: snapshot, now: Fixtures.now).line().hasPrefix("Progressing  step 4/6"))
+    }
+}
+
+@Suite("Figures of statistical evidence")
+struct FiguresTests {
+    @Test(arguments: [
+        (0.0412, 0.0181, 0.0644, "+0.041 [+0.018, +0.064]"),
+        (-0.0031, -0.0112, 0.0049, "-0.003 [-0.011, +0.005]"),
+        (0.0004, 0.0004, 0.0004, "+0.00040 [+0.00040, +0.00040]"),
+        (-2.1, -6.3, 2.04, "-2.1 [-6.3, +2.0]"),
+        (0.0012, -0.0021, 0.0046, "+0.0012 [-0.0021, +0.0046]"),
+        (120.0, 0.4, 240.0, "+120 [0, +240]"),
+        (0.00000004, 0.00000001, 0.00000007, "+4.0e-08 [+1.0e-08, +7.0e-08]"),
+    ])
+    func anEffectIsShownToThePrecisionOfItsInterval(effect: Double, lower: Double, upper: Double, expected: String) {
+        #expect(Figures.effect(effect, lower: lower, upper: upper) == expected)
+    }
+
+    @Test func anEffectWithoutAnIntervalHasTwoSignificantDigits() {
+        #expect(Figures.effect(0.048, lower: nil, upper: nil) == "+0.048")
+        #expect(Figures.effect(-13.7, lower: nil, upper: 2) == "-14")
+        #expect(Figures.effect(0, lower: nil, upper: nil) == "0")
+        #expect(Figures.effect(nil, lower: nil, upper: nil) == "-")
+        #expect(Figures.effect(nil, lower: 0.1, upper: 0.3) == "[+0.10, +0.30]")
+    }
+
+    @Test(arguments: [(0.003, "0.003"), (0.2134, "0.213"), (0.41, "0.41"), (1.0, "1"), (0.00004, "<0.001"), (0.001, "0.001")])
+    func pValues(value: Double, expected: String) {
+        #expect(Figures.pValue(value) == expected)
+    }
+
+    @Test func reasonsWrapAtSpacesAndAreCutWithAnEllipsis() {
+        #expect(Figures.wrap("one two three four", width: 10, maximumLines: 3) == ["one two", "three four"])
+        #expect(Figures.wrap("aaaaaaaaaaaaaaa b", width: 10, maximumLines: 3) == ["aaaaaaaaaa", "aaaaa b"])
+        #expect(Figures.wrap("one two three four five six seven", width: 10, maximumLines: 2) == ["one two", "three fou…"])
+        #expect(Figures.wrap("  ", width: 10, maximumLines: 2).isEmpty)
     }
 }
 

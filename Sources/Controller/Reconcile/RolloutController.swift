@@ -344,11 +344,14 @@ public final class RolloutController: Sendable {
         }
     }
 
-    /// An owned AnalysisRun as the planner sees it: labels, phase, message, terminating.
+    /// An owned AnalysisRun as the planner sees it: labels, phase, message, terminating, and
+    /// its verdict without the running state (a verdict that does not decode is left out).
     static func observedAnalysisRun(_ object: DynamicObject) -> ObservedAnalysisRun? {
         guard let name = object.name else { return nil }
         let json = object.json
         let labels = json[path: "metadata", "labels"]
+        var verdict = json[path: "status", "verdict"].flatMap { StatisticalVerdict.decodeChecked(from: $0).value }
+        verdict?.state = nil
         return ObservedAnalysisRun(
             name: name,
             podTemplateHash: labels?[RolloutLabels.podTemplateHash]?.stringValue,
@@ -356,7 +359,8 @@ public final class RolloutController: Sendable {
             stepIndex: labels?[RolloutLabels.stepIndex]?.stringValue.flatMap { Int32($0) },
             phase: json[path: "status", "phase"]?.stringValue.flatMap(AnalysisPhase.init(rawValue:)) ?? .pending,
             message: json[path: "status", "message"]?.stringValue,
-            terminating: json[path: "spec", "terminate"] == .bool(true))
+            terminating: json[path: "spec", "terminate"] == .bool(true),
+            verdict: verdict)
     }
 
     static func serviceNames(_ rollout: Rollout) -> [String] {

@@ -196,6 +196,10 @@ enum FlaggerConverter {
         if confirmations.promotion { steps.append(["pause": [:]]) }
 
         var slo: [String: JSONValue] = [:]
+        // Where the checks Flagger builds in read: the Canary's metricsServer, else the first
+        // Prometheus a MetricTemplate of this Canary names.
+        let metricsServer = source.string(["spec", "metricsServer"])
+        var templateAddress: (address: String, template: String)?
         var templateRefs: [JSONValue] = []
         var templates: [JSONValue] = []
         let threshold = source.get(analysis["threshold"])?.integerValue
@@ -241,11 +245,12 @@ enum FlaggerConverter {
                 source.use(here["templateRef"])
                 query = template[path: "spec", "query"]?.stringValue
                 address = template[path: "spec", "provider", "address"]?.stringValue
+                if templateAddress == nil, let address { templateAddress = (address, reference["name"]?.stringValue ?? "") }
                 secret = template[path: "spec", "provider", "secretRef", "name"]?.stringValue
             } else if let inline = metric["query"]?.stringValue {
                 source.use(here["query"])
                 query = inline
-                address = source.string(["spec", "metricsServer"])
+                address = metricsServer
                 source.use(["spec", "metricsServer"])
                 if address == nil {
                     address = "http://prometheus:9090"
@@ -292,6 +297,8 @@ enum FlaggerConverter {
             source.note(analysis["threshold"], "the SLO guard aborts on a breach at once; no failed-check count applies")
         }
 
+        if !slo.isEmpty, !blueGreen { slo["prometheus"] = ["address": .string(Self.sloAddress(metricsServer, templateAddress, &source))] }
+
         var strategy: [String: JSONValue]
         if blueGreen {
             var blue: [String: JSONValue] = ["activeService": .string("\(service)-primary"), "previewService": .string("\(service)-canary")]
@@ -320,6 +327,32 @@ enum FlaggerConverter {
         return CanaryResult(rollout: rollout, templates: templates, notes: source.notes + source.leftovers(explaining: reasons),
                             foldedDeployment: folded)
     }
+
+    /// The Prometheus the SLO guard reads, with a note saying where it came from and what the
+    /// guard reads there: Flagger's checks query the mesh's or ingress's series; the guard reads
+    /// the application's own request counter and latency histogram per pod-template hash.
+    static func sloAddress(_ metricsServer: String?, _ template: (address: String, template: String)?, _ source: inout ConversionSource) -> String {
+        let reads = "the guard reads the canary's own http_requests_total{code} and http_request_duration_seconds by namespace and "
+            + "rollouts_pod_template_hash labels, not the series Flagger's checks query: set slo.prometheus's metric and label "
+            + "names to what the pods export"
+        let address: String
+        if let metricsServer {
+            address = metricsServer
+            source.note(["spec", "metricsServer"], "became slo.prometheus.address; \(reads)")
+        } else if let template {
+            address = template.address
+            source.note("request-success-rate / request-duration became slo with prometheus.address \(address), the Prometheus of "
+                + "MetricTemplate \"\(template.template)\" (check that it scrapes the pods); \(reads)")
+        } else {
+            address = placeholderPrometheus
+            source.note("request-success-rate / request-duration became slo with prometheus.address \(address), a placeholder: "
+                + "set it to the Prometheus that scrapes the pods (Flagger's -metrics-server); \(reads)")
+        }
+        return address
+    }
+
+    /// The address written when the input names no Prometheus for the SLO guard.
+    static let placeholderPrometheus = "http://prometheus.monitoring:9090"
 
     /// A MetricTemplate on its own: its query with Flagger's variables as arguments. The
     /// thresholds live on each Canary, so the metric has no condition of its own: it is

@@ -143,34 +143,85 @@ public struct AnalysisRunSummary: Codable, Sendable, Hashable {
     /// Index of the step that started it, for step analyses.
     public var stepIndex: Int32?
     public var phase: AnalysisPhase
+    /// Why the run is where it is: the run's message, or its verdict's reason.
     public var message: String?
+    /// Which decision made the run's ``StatisticalVerdict`` (judge, SLO guard, …), for runs that make one.
+    public var decider: StatisticalVerdict.Decider?
+    /// The verdict at the latest look (``StatisticalVerdict/outcome``; the run's phase follows it).
+    public var outcome: StatisticalVerdict.Outcome?
+    /// Looks the decision has taken so far.
+    public var looks: Int64?
+    /// The winning variant of an experiment.
+    public var winner: String?
+    /// Per metric, at most ``maximumMetrics`` (those that failed first).
     public var metrics: [MetricSummary]?
 
-    public init(name: String, trigger: Trigger, stepIndex: Int32? = nil, phase: AnalysisPhase, message: String? = nil, metrics: [MetricSummary]? = nil) {
+    /// How many metrics a summary keeps, so that the Rollout's status stays small.
+    public static let maximumMetrics = 10
+
+    public init(name: String, trigger: Trigger, stepIndex: Int32? = nil, phase: AnalysisPhase, message: String? = nil,
+                decider: StatisticalVerdict.Decider? = nil, outcome: StatisticalVerdict.Outcome? = nil, looks: Int64? = nil,
+                winner: String? = nil, metrics: [MetricSummary]? = nil) {
         self.name = name
         self.trigger = trigger
         self.stepIndex = stepIndex
         self.phase = phase
         self.message = message
+        self.decider = decider
+        self.outcome = outcome
+        self.looks = looks
+        self.winner = winner
         self.metrics = metrics
     }
 }
 
-/// One metric's verdict so far: its phase and, for comparative metrics, the evidence.
+/// One metric's verdict so far: its phase and, for comparative metrics, the evidence
+/// (a ``ComparedMetric`` of the run's verdict).
 public struct MetricSummary: Codable, Sendable, Hashable {
     public var name: String
     public var phase: AnalysisPhase
-    /// The (multiplicity-corrected) p-value of canary against baseline.
+    /// The metric's own outcome in the verdict (Pass, Fail, Inconclusive, …).
+    public var outcome: String?
+    /// Canary − baseline in the metric's unit (or the lift, ratio or PSI the decision uses).
+    public var effect: Double?
+    /// Bounds of the confidence sequence (or interval) for the effect.
+    public var lower: Double?
+    public var upper: Double?
+    /// The always-valid p-value of canary against baseline.
     public var pValue: Double?
+    /// The p-value corrected for the run's other metrics (Holm).
+    public var adjustedPValue: Double?
     public var canarySamples: Int64?
     public var baselineSamples: Int64?
 
-    public init(name: String, phase: AnalysisPhase, pValue: Double? = nil, canarySamples: Int64? = nil, baselineSamples: Int64? = nil) {
+    public init(name: String, phase: AnalysisPhase, outcome: String? = nil, effect: Double? = nil, lower: Double? = nil, upper: Double? = nil,
+                pValue: Double? = nil, adjustedPValue: Double? = nil, canarySamples: Int64? = nil, baselineSamples: Int64? = nil) {
         self.name = name
         self.phase = phase
+        self.outcome = outcome
+        self.effect = effect
+        self.lower = lower
+        self.upper = upper
         self.pValue = pValue
+        self.adjustedPValue = adjustedPValue
         self.canarySamples = canarySamples
         self.baselineSamples = baselineSamples
+    }
+}
+
+extension MetricSummary {
+    /// A compared metric of a run's verdict as the Rollout's status shows it. Its phase follows
+    /// its outcome: Pass is Successful, Fail is Failed; anything else is still Running, or
+    /// Inconclusive once the run has finished.
+    public init(_ metric: ComparedMetric, runFinished: Bool) {
+        let phase: AnalysisPhase = switch metric.outcome {
+        case StatisticalVerdict.Outcome.pass.rawValue?: .successful
+        case StatisticalVerdict.Outcome.fail.rawValue?: .failed
+        default: runFinished ? .inconclusive : .running
+        }
+        self.init(name: metric.name, phase: phase, outcome: metric.outcome, effect: metric.effect, lower: metric.lower, upper: metric.upper,
+                  pValue: metric.pValue, adjustedPValue: metric.adjustedPValue, canarySamples: metric.canarySamples,
+                  baselineSamples: metric.baselineSamples)
     }
 }
 
@@ -247,8 +298,12 @@ extension AnalysisRunSummary: SchemaDescribable {
             "trigger": .enumeration(Trigger.self, "What started the run."),
             "stepIndex": Int32.field("Index of the step that started it."),
             "phase": .enumeration(AnalysisPhase.self, "The run's phase."),
-            "message": String.field("Details for people."),
-            "metrics": [MetricSummary].field("Per-metric verdicts."),
+            "message": String.field("Why the run is where it is: its message or its verdict's reason."),
+            "decider": .enumeration(StatisticalVerdict.Decider.self, "Who made the run's statistical decision: judge, kayenta, sloGuard, experiment or shadow."),
+            "outcome": .enumeration(StatisticalVerdict.Outcome.self, "The statistical decision at the latest look: Pass, Fail, Inconclusive or Hold."),
+            "looks": Int64.field("Looks the decision has taken so far."),
+            "winner": String.field("The winning variant of an experiment."),
+            "metrics": [MetricSummary].field("Per-metric verdicts, at most 10 (failed ones first)."),
         ])
     }
 }
@@ -258,7 +313,12 @@ extension MetricSummary: SchemaDescribable {
         .object("One metric's verdict so far.", required: ["name", "phase"], [
             "name": String.field("The metric's name."),
             "phase": .enumeration(AnalysisPhase.self, "The metric's phase."),
-            "pValue": Double.field("Corrected p-value of canary against baseline."),
+            "outcome": String.field("The metric's own outcome in the verdict: Pass, Fail, Inconclusive, ..."),
+            "effect": Double.field("Canary minus baseline in the metric's unit."),
+            "lower": Double.field("Lower bound of the confidence sequence for the effect."),
+            "upper": Double.field("Upper bound of the confidence sequence for the effect."),
+            "pValue": Double.field("Always-valid p-value of canary against baseline."),
+            "adjustedPValue": Double.field("p-value corrected across the run's metrics (Holm)."),
             "canarySamples": Int64.field("Samples from the canary."),
             "baselineSamples": Int64.field("Samples from the baseline."),
         ])
