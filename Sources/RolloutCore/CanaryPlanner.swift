@@ -100,9 +100,6 @@ struct CanaryPlanner {
         if let judge = strategy.judge, let first = firstWeightedStep, index >= first, index < count, draft.status.promoteFull != true {
             _ = draft.ensureAnalysisRun(.judge, analysis: judge.analysis, stable: stable, inputs)
         }
-        if let slo = strategy.slo, slo.prometheus != nil, draft.status.promoteFull != true, (inputs.replicaSet(inputs.desiredHash)?.replicas ?? 0) > 0 {
-            _ = draft.ensureAnalysisRun(.sloGuard, analysis: RolloutAnalysis(templates: []), sloGuard: slo, stable: stable, inputs)
-        }
 
         let targets = CanaryTargets(index: index, steps: steps, replicas: replicas, routed: routed)
         let wait = self.wait(for: targets, index: index, stable: stable)
@@ -123,6 +120,11 @@ struct CanaryPlanner {
             return
         }
 
+        // The SLO guard watches the canary from its first pod until the update ends (not
+        // started in a pass that ends it).
+        if let slo = strategy.slo, slo.prometheus != nil, draft.status.promoteFull != true, (inputs.replicaSet(inputs.desiredHash)?.replicas ?? 0) > 0 {
+            _ = draft.ensureAnalysisRun(.sloGuard, analysis: RolloutAnalysis(templates: []), sloGuard: slo, stable: stable, inputs)
+        }
         ensure(targets, index: index, stable: stable, previousWeight: previousWeight, &draft)
         let after = CanaryPlanner(inputs: inputs.predicting(draft), strategy: strategy)
         let outcome: Outcome
