@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "KubeClient", "CurlHTTP", "Statistics", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], exclude: ["ReferenceVectors"]),
-        .testTarget(name: "ControllerTests", dependencies: ["Controller", "KubeClient", "KubeSim", "SluiceAPI", "TestSupport", "CurlHTTP",
+        .testTarget(name: "ControllerTests", dependencies: ["Controller", "RolloutCore", "Analysis", "KubeClient", "KubeSim", "SluiceAPI", "TestSupport", "CurlHTTP",
                                                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "RolloutCoreTests", dependencies: ["RolloutCore", "SluiceAPI", "KubeClient"]),
         .testTarget(name: "TrafficRoutingTests", dependencies: ["TrafficRouting", "RolloutCore", "SluiceAPI", "KubeClient", "KubeSim"]),

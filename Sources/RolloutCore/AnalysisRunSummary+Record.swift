@@ -1,13 +1,13 @@
 import SluiceAPI
 
 extension AnalysisRunSummary {
-    /// Brings the summary up to date with what the cache shows of its run: phase, message (the
-    /// verdict's reason when the run has no message of its own) and, for a run with a
+    /// Brings the summary up to date with what the cache shows of its run: phase, message (with
+    /// the verdict's reason once finished, or the reason alone while the run has no message) and, for a run with a
     /// statistical verdict, the decision and the evidence per metric (at most
     /// ``maximumMetrics``, failed ones first).
     mutating func record(_ run: ObservedAnalysisRun) {
         phase = run.phase
-        message = run.message ?? run.verdict?.reason
+        message = run.summaryMessage ?? run.verdict?.reason
         decider = run.verdict?.decider
         outcome = run.verdict?.outcome
         looks = run.verdict?.looks

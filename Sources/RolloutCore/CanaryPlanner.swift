@@ -74,13 +74,14 @@ struct CanaryPlanner {
         if draft.status.promoteFull == true, index < count {
             draft.event(.normal, "RolloutPromoted", "promoted fully at step \(index + 1)/\(count): skipping the remaining steps")
             draft.endPause()
+            draft.status.experimentStartTime = nil
             draft.terminateAnalysisRuns(inputs)
             index = count
             start.progress = true
         }
         var halt: Halt?
         if !inputs.pausedBySpec {
-            if let hold = backgroundInconclusive(&draft) {
+            if let hold = continuousInconclusive(&draft) {
                 halt = .inconclusive(hold)
             } else {
                 index = walk(from: index, stable: stable, &draft, progress: &start.progress, halt: &halt)
@@ -95,6 +96,9 @@ struct CanaryPlanner {
         if let background = strategy.analysis, index >= Int(background.startingStep ?? 0), index < count, draft.status.promoteFull != true {
             _ = draft.ensureAnalysisRun(.background, analysis: RolloutAnalysis(templates: background.templates, args: background.args),
                                         stable: stable, inputs)
+        }
+        if let judge = strategy.judge, let first = firstWeightedStep, index >= first, index < count, draft.status.promoteFull != true {
+            _ = draft.ensureAnalysisRun(.judge, analysis: judge.analysis, stable: stable, inputs)
         }
 
         let targets = CanaryTargets(index: index, steps: steps, replicas: replicas, routed: routed)
@@ -116,6 +120,11 @@ struct CanaryPlanner {
             return
         }
 
+        // The SLO guard watches the canary from its first pod until the update ends (not
+        // started in a pass that ends it).
+        if let slo = strategy.slo, slo.prometheus != nil, draft.status.promoteFull != true, (inputs.replicaSet(inputs.desiredHash)?.replicas ?? 0) > 0 {
+            _ = draft.ensureAnalysisRun(.sloGuard, analysis: RolloutAnalysis(templates: []), sloGuard: slo, stable: stable, inputs)
+        }
         ensure(targets, index: index, stable: stable, previousWeight: previousWeight, &draft)
         let after = CanaryPlanner(inputs: inputs.predicting(draft), strategy: strategy)
         let outcome: Outcome
@@ -182,14 +191,12 @@ struct CanaryPlanner {
                     halt = reason
                     return index
                 }
-            case .experiment:
-                switch draft.pause(inputs) {
-                case .promoted:
-                    note = " (promoted)"
-                case .started:
-                    draft.event(.normal, "RolloutPaused", "paused at step \(stepLabel(index)): \(Self.experimentUnavailable(step))")
-                    return index
-                case .waiting:
+            case .experiment(let experiment):
+                switch experimentGate(experiment, index: index, stable: stable, &draft) {
+                case .proceed(let gateNote):
+                    note = gateNote
+                case .halt(let reason):
+                    halt = reason
                     return index
                 }
             default:
@@ -204,27 +211,33 @@ struct CanaryPlanner {
 
     private func complete(_ index: Int, _ draft: inout PlanDraft, note: String) {
         draft.endPause()
+        draft.status.experimentStartTime = nil
         draft.event(.normal, "StepCompleted", "step \(stepLabel(index)) completed: \(steps[index].summary)\(note)")
     }
 
     private func stepLabel(_ index: Int) -> String { index < steps.count ? "\(index + 1)/\(steps.count)" : "\(steps.count)/\(steps.count)" }
 
-    static func experimentUnavailable(_ step: CanaryStep) -> String {
-        "\(step.summary): this controller does not run experiment (A/B) steps yet; `rollout promote` moves past this step"
+    /// The first step whose canary weight is above 0: the judge starts there.
+    private var firstWeightedStep: Int? {
+        steps.indices.first { CanaryTargets(index: $0, steps: steps, replicas: replicas, routed: routed).weight > 0 }
     }
 
-    /// While the background analysis is Inconclusive the steps hold, paused for a person;
-    /// promoted, a new background run starts and the steps go on. Returns the pause message
-    /// while holding.
-    private func backgroundInconclusive(_ draft: inout PlanDraft) -> String? {
-        guard strategy.analysis != nil, let run = draft.status.analysis?.first(where: { $0.trigger == .background }),
-              run.phase == .inconclusive else { return nil }
-        let message = "paused: background \(run.verdict); `rollout promote` starts it again and continues, `rollout abort` aborts"
+    /// While a run alongside the steps (the SLO guard, the judge, the background analysis) is
+    /// Inconclusive the steps hold, paused for a person; promoted, a new run starts and the
+    /// steps go on. Returns the pause message while holding.
+    private func continuousInconclusive(_ draft: inout PlanDraft) -> String? {
+        let kinds: [(AnalysisRunSummary.Trigger, String, Bool)] = [
+            (.sloGuard, "SLO guard", strategy.slo != nil), (.judge, "judge", strategy.judge != nil), (.background, "background", strategy.analysis != nil),
+        ]
+        guard let (trigger, what, _) = kinds.first(where: { trigger, _, configured in
+            configured && draft.status.analysis?.first(where: { $0.trigger == trigger })?.phase == .inconclusive
+        }), let run = draft.status.analysis?.first(where: { $0.trigger == trigger }) else { return nil }
+        let message = "paused: \(what) \(run.verdict); `rollout promote` starts it again and continues, `rollout abort` aborts"
         switch draft.pause(inputs) {
         case .promoted:
             draft.endPause()
-            draft.forgetAnalysisRun(.background)
-            draft.event(.normal, "RolloutResumed", "background \(run.verdict): promoted, starting the background analysis again")
+            draft.forgetAnalysisRun(trigger)
+            draft.event(.normal, "RolloutResumed", "\(what) \(run.verdict): promoted, starting the \(what) again")
             return nil
         case .started:
             draft.event(.normal, "RolloutPaused", message)
@@ -232,6 +245,74 @@ struct CanaryPlanner {
         case .waiting:
             return message
         }
+    }
+
+    /// The experiment step in progress, its weight in place: starts a run per analysis (once),
+    /// and completes when every `requiredForCompletion` run is Successful — or, with none
+    /// required, once `duration` has passed since the experiment started. A run that Fails or
+    /// Errors aborts; an Inconclusive one pauses for a person (`rollout promote` completes the
+    /// step). Runs still measuring when the step completes are stopped.
+    private func experimentGate(_ experiment: ExperimentStep, index: Int, stable: String, _ draft: inout PlanDraft) -> AnalysisGateOutcome {
+        let label = stepLabel(index)
+        let step = Int32(index)
+        let startedAt: Date
+        if let since = draft.status.experimentStartTime {
+            startedAt = since.date
+        } else {
+            startedAt = inputs.now
+            draft.status.experimentStartTime = Timestamp(inputs.now)
+            draft.event(.normal, "ExperimentStarted", "step \(label): \(steps[index].summary): \(Self.describeSplit(experiment))")
+        }
+        let variants = ExperimentVariants(experiment)
+        let runs = (experiment.analyses ?? []).map { analysis in
+            (analysis: analysis, run: draft.ensureAnalysisRun(.experiment, stepIndex: step, experimentAnalysis: analysis.name,
+                                                              analysis: analysis.analysis, experiment: variants, stable: stable, inputs))
+        }
+        let finish = { (draft: inout PlanDraft, note: String) -> AnalysisGateOutcome in
+            draft.terminateAnalysisRuns(inputs) { !($0.trigger == .experiment && $0.stepIndex == step) }
+            return .proceed(note: note)
+        }
+        if let failed = runs.first(where: { $0.run.phase == .failed || $0.run.phase == .error }) {
+            return .halt(.abort(failed.run.verdict))
+        }
+        if let inconclusive = runs.first(where: { $0.run.phase == .inconclusive }) {
+            let message = "paused at step \(label): experiment \(inconclusive.run.verdict); `rollout promote` continues, `rollout abort` aborts"
+            switch draft.pause(inputs) {
+            case .promoted:
+                return finish(&draft, " (\(inconclusive.run.verdict); promoted)")
+            case .started:
+                draft.event(.normal, "RolloutPaused", message)
+                return .halt(.inconclusive(message))
+            case .waiting:
+                return .halt(.inconclusive(message))
+            }
+        }
+        let outcome = runs.isEmpty ? "" : " (" + runs.map(\.run.verdict).joined(separator: "; ") + ")"
+        let required = runs.filter { $0.analysis.requiredForCompletion == true }
+        if !required.isEmpty {
+            if let waiting = required.first(where: { $0.run.phase != .successful }) {
+                return .halt(.analysis("experiment \(waiting.run.verdict)"))
+            }
+            return finish(&draft, outcome)
+        }
+        // Validation requires a duration when no analysis is required for completion.
+        let duration = experiment.duration?.duration ?? .zero
+        let end = startedAt.addingTimeInterval(duration.timeInterval)
+        guard inputs.now >= end else {
+            draft.wake(at: end)
+            let running = runs.isEmpty ? "" : ": " + runs.map(\.run.verdict).joined(separator: "; ")
+            return .halt(.analysis("the experiment to run \(experiment.duration?.text ?? "0s"), until \(Timestamp(end))\(running)"))
+        }
+        return finish(&draft, outcome)
+    }
+
+    /// `variant b (canary) gets 20% of traffic, control a (stable) 80%`.
+    static func describeSplit(_ experiment: ExperimentStep) -> String {
+        let weights = experiment.variantWeights
+        var parts: [String] = []
+        if let canary = experiment.canaryVariant { parts.append("variant \(canary.name) (canary) gets \(weights[canary.name] ?? 0)% of traffic") }
+        if let control = experiment.stableVariant { parts.append("control \(control.name) (stable) \(weights[control.name] ?? 0)%") }
+        return parts.joined(separator: ", ")
     }
 
     private func pauseOutcome(index: Int, _ draft: PlanDraft, halt: Halt?) -> Outcome {
@@ -244,8 +325,6 @@ struct CanaryPlanner {
                 message += " until \(Timestamp(since.date.addingTimeInterval(duration.timeInterval)))"
             }
             return .paused(reason: Reason.pauseStep, message: message + "; `rollout promote` continues")
-        case .experiment:
-            return .paused(reason: Reason.experimentUnavailable, message: "paused at step \(stepLabel(index)): \(Self.experimentUnavailable(step))")
         default:
             // A pause recorded for a step that no longer pauses (an analysis promoted past): the next pass moves on.
             return .paused(reason: Reason.rolloutPaused, message: "paused at step \(stepLabel(index)) (\(step.summary)); `rollout promote` continues")
@@ -362,6 +441,7 @@ struct CanaryPlanner {
     func planAbort(stable: String, why: String?, reason: String = Reason.rolloutAborted, _ draft: inout PlanDraft) {
         let desired = inputs.desiredHash
         draft.status.abort = true
+        draft.status.experimentStartTime = nil
         draft.terminateAnalysisRuns(inputs)
         let abortedAt = draft.status.abortedAt?.date ?? inputs.now
         if draft.status.abortedAt == nil { draft.status.abortedAt = Timestamp(inputs.now) }

@@ -1,7 +1,8 @@
 import SluiceAPI
 
 /// What a canary should look like while one step is in progress: the traffic the steps so
-/// far ask for and the pods on each side. Index `steps.count` is full promotion: the canary
+/// far ask for (an experiment step in progress: its canary variant's weight) and the pods on
+/// each side. Index `steps.count` is full promotion: the canary
 /// at full size, still at the last weight until the switch.
 struct CanaryTargets: Equatable {
     var weight: Int32
@@ -45,6 +46,11 @@ struct CanaryTargets: Equatable {
             case .pause, .analysis, .experiment, nil: break
             }
         }
+        // An experiment holds the canary at its canary variant's weight while it runs; after
+        // it, the weight is what the steps before it set.
+        if index < steps.count, let experimentWeight = steps[index].experiment?.canaryVariant?.weight {
+            weight = min(max(experimentWeight, 0), 100)
+        }
         self.weight = weight
         self.headerRoutes = headers
         self.mirrorRoutes = mirrors
@@ -83,7 +89,9 @@ extension CanaryStep {
             return route.effectivePercentage == 0
                 ? "setMirrorRoute \(route.routeName) (removed)" : "setMirrorRoute \(route.routeName) \(route.effectivePercentage)%"
         case .analysis(let analysis): return "analysis (\(analysis.templates.map(\.templateName).joined(separator: ", ")))"
-        case .experiment: return "experiment"
+        case .experiment(let experiment):
+            let variants = experiment.templates.map { "\($0.name) (\($0.specRef.rawValue))" }.joined(separator: " vs ")
+            return "experiment \(variants)" + (experiment.canaryVariant?.weight.map { " at canary weight \($0)" } ?? "")
         case nil: return "invalid step"
         }
     }

@@ -81,6 +81,19 @@ public struct ObservedAnalysisRun: Sendable, Hashable {
         self.terminating = terminating
         self.verdict = verdict
     }
+
+    /// The decision's verdict in words (an experiment's winner and lift, the objective a guard
+    /// found breached).
+    public var verdictReason: String? { verdict?.reason }
+
+    /// What the Rollout's status says of the run: its message, and once it has finished the
+    /// decision's verdict too when the message does not already tell it (while it runs the
+    /// verdict changes at every look, and the Rollout is not rewritten for each).
+    public var summaryMessage: String? {
+        guard phase.isCompleted, let reason = verdictReason, !reason.isEmpty else { return message }
+        guard let message, !message.isEmpty else { return reason }
+        return message.contains(reason) ? message : "\(message); \(reason)"
+    }
 }
 
 /// An AnalysisTemplate (or, with `clusterScope`, a ClusterAnalysisTemplate) the Rollout
@@ -161,27 +174,39 @@ public enum Action: Sendable, Hashable {
 
 /// An AnalysisRun the plan starts: its name, what it is for, and the templates and
 /// arguments it instantiates. The executor builds the run's spec from the templates (the
-/// plan stays a value that names them, not one that copies them).
+/// plan stays a value that names them, not one that copies them) — or, for the SLO guard,
+/// generates it (``SLOGuardRunSpec``).
 public struct AnalysisRunRequest: Sendable, Hashable {
     public var name: String
     public var trigger: AnalysisRunSummary.Trigger
-    /// The step that starts it, for step analyses.
+    /// The step that starts it, for step and experiment analyses.
     public var stepIndex: Int32?
+    /// For an experiment step's analysis: its name in the step's `analyses`.
+    public var experimentAnalysis: String?
     /// The revision under analysis (the latest ReplicaSet's pod-template hash).
     public var podTemplateHash: String
     /// The stable (active) revision's pod-template hash, for `podTemplateHashValue: Stable`.
     public var stablePodTemplateHash: String
-    /// The templates and the arguments the Rollout passes them.
+    /// The templates and the arguments the Rollout passes them (none for the SLO guard).
     public var analysis: RolloutAnalysis
+    /// For the SLO guard: the Rollout's `canary.slo`, from which the run's spec is generated.
+    public var sloGuard: SLOGuard?
+    /// For an experiment step's analysis: the step's variants, which complete an `experiment`
+    /// decision (``ExperimentVariants/completing(_:)``).
+    public var experiment: ExperimentVariants?
 
-    public init(name: String, trigger: AnalysisRunSummary.Trigger, stepIndex: Int32? = nil, podTemplateHash: String,
-                stablePodTemplateHash: String, analysis: RolloutAnalysis) {
+    public init(name: String, trigger: AnalysisRunSummary.Trigger, stepIndex: Int32? = nil, experimentAnalysis: String? = nil,
+                podTemplateHash: String, stablePodTemplateHash: String, analysis: RolloutAnalysis, sloGuard: SLOGuard? = nil,
+                experiment: ExperimentVariants? = nil) {
         self.name = name
         self.trigger = trigger
         self.stepIndex = stepIndex
+        self.experimentAnalysis = experimentAnalysis
         self.podTemplateHash = podTemplateHash
         self.stablePodTemplateHash = stablePodTemplateHash
         self.analysis = analysis
+        self.sloGuard = sloGuard
+        self.experiment = experiment
     }
 
     /// The labels the run carries (the controller reads trigger and step back from them).
@@ -214,8 +239,9 @@ public enum RolloutLabels {
     public static let scaleDownDeadline = "rollout.sluice.dev/scale-down-deadline"
     /// On AnalysisRuns: the Rollout that started the run.
     public static let rollout = "rollout.sluice.dev/rollout"
-    /// On AnalysisRuns: what started the run (`step`, `background`, `prePromotion`, `postPromotion`).
+    /// On AnalysisRuns: what started the run (`step`, `background`, `prePromotion`, `postPromotion`,
+    /// `judge`, `experiment`, `sloGuard`).
     public static let analysisTrigger = "rollout.sluice.dev/analysis"
-    /// On AnalysisRuns started by a step: the step's index.
+    /// On AnalysisRuns started by a step (an analysis or experiment step): the step's index.
     public static let stepIndex = "rollout.sluice.dev/step-index"
 }

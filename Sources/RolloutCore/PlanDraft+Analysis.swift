@@ -1,13 +1,27 @@
 import Foundation
 import SluiceAPI
 
-/// Where the Rollout runs analysis: each use of templates, with the path users wrote it at.
-/// Only the uses this controller runs (inline steps, background, blue-green pre- and
-/// post-promotion); `judge` and experiment analyses are not run here.
+/// Where the Rollout runs analysis from templates: each use, with the path of each template
+/// reference as users wrote it (inline steps, background, judge, experiment analyses,
+/// blue-green pre- and post-promotion). The SLO guard uses no template.
 struct AnalysisUse {
     var trigger: AnalysisRunSummary.Trigger
     var analysis: RolloutAnalysis
-    var path: FieldPath
+    /// The path of each template's `templateName`.
+    var templatePaths: [FieldPath]
+
+    init(trigger: AnalysisRunSummary.Trigger, analysis: RolloutAnalysis, path: FieldPath) {
+        self.trigger = trigger
+        self.analysis = analysis
+        templatePaths = analysis.templates.indices.map { path["templates"][$0]["templateName"] }
+    }
+
+    /// A use of one template whose reference sits at `path` (judge, experiment analyses).
+    init(trigger: AnalysisRunSummary.Trigger, template: AnalysisTemplateReference, args: [AnalysisArgument]?, path: FieldPath) {
+        self.trigger = trigger
+        analysis = RolloutAnalysis(templates: [template], args: args)
+        templatePaths = [path["templateName"]]
+    }
 
     static func uses(of rollout: Rollout) -> [AnalysisUse] {
         let strategy = FieldPath.root["spec"]["strategy"]
@@ -17,9 +31,17 @@ struct AnalysisUse {
                 uses.append(AnalysisUse(trigger: .background, analysis: RolloutAnalysis(templates: background.templates, args: background.args),
                                         path: strategy["canary"]["analysis"]))
             }
+            if let judge = canary.judge {
+                uses.append(AnalysisUse(trigger: .judge, template: judge.template, args: judge.args, path: strategy["canary"]["judge"]))
+            }
             for (index, step) in (canary.steps ?? []).enumerated() {
+                let here = strategy["canary"]["steps"][index]
                 if let analysis = step.analysis {
-                    uses.append(AnalysisUse(trigger: .step, analysis: analysis, path: strategy["canary"]["steps"][index]["analysis"]))
+                    uses.append(AnalysisUse(trigger: .step, analysis: analysis, path: here["analysis"]))
+                }
+                for (offset, analysis) in (step.experiment?.analyses ?? []).enumerated() {
+                    uses.append(AnalysisUse(trigger: .experiment, template: analysis.template, args: analysis.args,
+                                            path: here["experiment"]["analyses"][offset]))
                 }
             }
         }
@@ -35,6 +57,20 @@ struct AnalysisUse {
     }
 }
 
+extension JudgeReference {
+    /// The judge's template, as an analysis names it.
+    var template: AnalysisTemplateReference { AnalysisTemplateReference(templateName: templateName, clusterScope: clusterScope) }
+    /// The judge as an analysis: its template and arguments.
+    var analysis: RolloutAnalysis { RolloutAnalysis(templates: [template], args: args) }
+}
+
+extension ExperimentAnalysis {
+    /// The analysis's template, as an analysis names it.
+    var template: AnalysisTemplateReference { AnalysisTemplateReference(templateName: templateName, clusterScope: clusterScope) }
+    /// The analysis's template and arguments.
+    var analysis: RolloutAnalysis { RolloutAnalysis(templates: [template], args: args) }
+}
+
 /// The observed templates as the resolver validation asks.
 struct ObservedTemplateResolver: AnalysisTemplateResolver {
     let templates: [ObservedAnalysisTemplate]
@@ -45,40 +81,35 @@ struct ObservedTemplateResolver: AnalysisTemplateResolver {
 }
 
 extension Planner {
-    /// The templates named by the analyses this controller runs, in spec order (what the
-    /// controller looks up for ``ObservedState/analysisTemplates``).
+    /// The templates named by the Rollout's analyses, in spec order (what the controller
+    /// looks up for ``ObservedState/analysisTemplates``).
     public static func analysisTemplateReferences(of rollout: Rollout) -> [AnalysisTemplateReference] {
         AnalysisUse.uses(of: rollout).flatMap(\.analysis.templates)
     }
 
     /// Problems between the Rollout and the templates its analyses name: a template that
     /// does not exist or does not validate (reported once, at the first reference, with the
-    /// template's own problems), an argument a template requires that is not passed, an
-    /// argument passed that no template declares. `judge` and experiment templates are not
-    /// checked here: this controller does not run them.
+    /// template's own problems), then the reference checks of
+    /// `Rollout.analysisReferenceProblems` (arguments, decisions).
     static func analysisTemplateProblems(of rollout: Rollout, _ templates: [ObservedAnalysisTemplate]) -> [ValidationProblem] {
         let uses = AnalysisUse.uses(of: rollout)
         guard !uses.isEmpty else { return [] }
         var problems: [ValidationProblem] = []
         var reported: Set<String> = []
         for use in uses {
-            for (index, reference) in use.analysis.templates.enumerated() {
+            for (reference, path) in zip(use.analysis.templates, use.templatePaths) {
                 let clusterScope = reference.clusterScope == true
                 guard let template = templates.first(where: { $0.name == reference.templateName && $0.clusterScope == clusterScope }),
                       !template.problems.isEmpty || template.spec == nil else { continue }
                 let kind = clusterScope ? "ClusterAnalysisTemplate" : "AnalysisTemplate"
                 guard reported.insert("\(kind)/\(reference.templateName)").inserted else { continue }
                 let why = template.problems.isEmpty ? ["it does not decode"] : template.problems
-                problems.append(ValidationProblem(use.path["templates"][index]["templateName"],
-                                                  "\(kind) \"\(reference.templateName)\" is invalid: \(why.joined(separator: "; "))"))
+                problems.append(ValidationProblem(path, "\(kind) \"\(reference.templateName)\" is invalid: \(why.joined(separator: "; "))"))
             }
         }
         // Reference checks need every template readable; until then the template's own problems say enough.
         guard problems.isEmpty else { return problems }
-        let outOfScope = ["spec.strategy.canary.judge", ".experiment."]
-        return rollout.analysisReferenceProblems(ObservedTemplateResolver(templates: templates)).filter { problem in
-            !outOfScope.contains { problem.path.description.hasPrefix($0) || problem.path.description.contains($0) }
-        }
+        return rollout.analysisReferenceProblems(ObservedTemplateResolver(templates: templates))
     }
 }
 
@@ -89,18 +120,20 @@ extension PlanInputs {
 }
 
 /// Names of the AnalysisRuns a Rollout starts: `<rollout>-<hash>-<step index>` for a step,
-/// `<rollout>-<hash>-background`, `-pre-promotion`, `-post-promotion`; a run started again
-/// (a retry after an abort, a background analysis resumed after an inconclusive verdict)
-/// gets `.1`, `.2`, … so that the finished one stays for people to read.
+/// `<rollout>-<hash>-background`, `-pre-promotion`, `-post-promotion`, `-judge`,
+/// `-slo-guard`, and `-experiment-<step index>-<analysis name>` for an experiment step's
+/// analyses; a run started again (a retry after an abort, a background analysis resumed after
+/// an inconclusive verdict) gets `.1`, `.2`, … so that the finished one stays for people to read.
 enum AnalysisRunNaming {
-    static func base(rollout: String, hash: String, trigger: AnalysisRunSummary.Trigger, stepIndex: Int32?) -> String {
+    static func base(rollout: String, hash: String, trigger: AnalysisRunSummary.Trigger, stepIndex: Int32?,
+                     experimentAnalysis: String? = nil) -> String {
         switch trigger {
         case .step: "\(rollout)-\(hash)-\(stepIndex ?? 0)"
         case .background: "\(rollout)-\(hash)-background"
         case .prePromotion: "\(rollout)-\(hash)-pre-promotion"
         case .postPromotion: "\(rollout)-\(hash)-post-promotion"
         case .judge: "\(rollout)-\(hash)-judge"
-        case .experiment: "\(rollout)-\(hash)-experiment-\(stepIndex ?? 0)"
+        case .experiment: "\(rollout)-\(hash)-experiment-\(stepIndex ?? 0)" + (experimentAnalysis.map { "-\($0)" } ?? "")
         case .sloGuard: "\(rollout)-\(hash)-slo-guard"
         }
     }
@@ -125,22 +158,29 @@ extension PlanDraft {
         status.analysis = summaries
     }
 
-    /// The run for `trigger` (and `stepIndex`) of the current update: the one the status
-    /// records, or one this plan starts. A run of that name still measuring (created by a
-    /// pass whose status write was lost) is adopted; one that has finished or is stopping
-    /// (from an earlier attempt) is left alone and the new one gets the next free suffix.
-    mutating func ensureAnalysisRun(_ trigger: AnalysisRunSummary.Trigger, stepIndex: Int32? = nil, analysis: RolloutAnalysis,
+    /// The run for `trigger` (and `stepIndex`, and an experiment's `experimentAnalysis`) of the
+    /// current update: the one the status records, or one this plan starts. A run of that name
+    /// still measuring (created by a pass whose status write was lost) is adopted; one that has
+    /// finished or is stopping (from an earlier attempt) is left alone and the new one gets the
+    /// next free suffix. `sloGuard` and `experiment` go into the request (see
+    /// ``AnalysisRunRequest``).
+    mutating func ensureAnalysisRun(_ trigger: AnalysisRunSummary.Trigger, stepIndex: Int32? = nil, experimentAnalysis: String? = nil,
+                                    analysis: RolloutAnalysis, sloGuard: SLOGuard? = nil, experiment: ExperimentVariants? = nil,
                                     stable: String, _ inputs: PlanInputs) -> AnalysisRunSummary {
         let request = { (name: String) in
-            AnalysisRunRequest(name: name, trigger: trigger, stepIndex: stepIndex, podTemplateHash: inputs.desiredHash,
-                               stablePodTemplateHash: stable, analysis: analysis)
+            AnalysisRunRequest(name: name, trigger: trigger, stepIndex: stepIndex, experimentAnalysis: experimentAnalysis,
+                               podTemplateHash: inputs.desiredHash, stablePodTemplateHash: stable, analysis: analysis,
+                               sloGuard: sloGuard, experiment: experiment)
         }
-        if let recorded = status.analysis?.first(where: { $0.trigger == trigger && $0.stepIndex == stepIndex }) {
+        if let recorded = status.analysis?.first(where: {
+            $0.trigger == trigger && $0.stepIndex == stepIndex && $0.experimentAnalysis == experimentAnalysis
+        }) {
             // Recorded but not (yet) in the cache: ask again; creating it twice is harmless.
             if !recorded.phase.isCompleted, inputs.analysisRun(named: recorded.name) == nil { createAnalysisRun(request(recorded.name)) }
             return recorded
         }
-        let base = AnalysisRunNaming.base(rollout: inputs.name, hash: inputs.desiredHash, trigger: trigger, stepIndex: stepIndex)
+        let base = AnalysisRunNaming.base(rollout: inputs.name, hash: inputs.desiredHash, trigger: trigger, stepIndex: stepIndex,
+                                          experimentAnalysis: experimentAnalysis)
         var name = base
         var attempt = 0
         while let run = inputs.analysisRun(named: name), run.phase.isCompleted || run.terminating {
@@ -148,24 +188,24 @@ extension PlanDraft {
             name = "\(base).\(attempt)"
         }
         let adopted = inputs.analysisRun(named: name)
-        let summary = AnalysisRunSummary(name: name, trigger: trigger, stepIndex: stepIndex, phase: adopted?.phase ?? .pending,
-                                         message: adopted?.message)
+        let summary = AnalysisRunSummary(name: name, trigger: trigger, stepIndex: stepIndex, experimentAnalysis: experimentAnalysis,
+                                         phase: adopted?.phase ?? .pending, message: adopted?.summaryMessage)
         if adopted == nil {
             createAnalysisRun(request(name))
-            event(.normal, "AnalysisRunCreated", "started analysis run \(name) (\(Self.describe(trigger, stepIndex)))")
+            event(.normal, "AnalysisRunCreated", "started analysis run \(name) (\(Self.describe(trigger, stepIndex, experimentAnalysis)))")
         }
         status.analysis = (status.analysis ?? []) + [summary]
         return summary
     }
 
-    private static func describe(_ trigger: AnalysisRunSummary.Trigger, _ stepIndex: Int32?) -> String {
+    private static func describe(_ trigger: AnalysisRunSummary.Trigger, _ stepIndex: Int32?, _ experimentAnalysis: String?) -> String {
         switch trigger {
         case .step: "step \((stepIndex ?? 0) + 1)"
         case .background: "background analysis"
         case .prePromotion: "prePromotionAnalysis"
         case .postPromotion: "postPromotionAnalysis"
         case .judge: "judge"
-        case .experiment: "experiment"
+        case .experiment: "experiment at step \((stepIndex ?? 0) + 1)" + (experimentAnalysis.map { ", analysis \($0)" } ?? "")
         case .sloGuard: "SLO guard"
         }
     }

@@ -25,7 +25,6 @@ enum Reason {
     static let rolloutAborted = "RolloutAborted"
     static let pausedBySpec = "PausedBySpec"
     static let pauseStep = "CanaryPauseStep"
-    static let experimentUnavailable = "ExperimentUnavailable"
     static let analysisRunning = "AnalysisRunRunning"
     static let analysisInconclusive = "AnalysisRunInconclusive"
     /// An AnalysisRun Failed or Errored and the update was aborted (phase Degraded).

@@ -49,6 +49,7 @@ extension PlanDraft {
         status.currentStepHash = stepsHash
         status.pauseStartTime = nil
         status.controllerPause = nil
+        status.experimentStartTime = nil
     }
 
     /// The fields of an update in progress, cleared once the stable revision is the desired one.
@@ -61,6 +62,7 @@ extension PlanDraft {
         status.abort = nil
         status.abortedAt = nil
         status.promoteFull = nil
+        status.experimentStartTime = nil
     }
 
     /// Where a pause (a pause step, an analysis step, a blue-green gate) stands.

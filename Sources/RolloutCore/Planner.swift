@@ -25,11 +25,15 @@ import SluiceAPI
 /// plan, phase Degraded), Inconclusive pauses for a person (`rollout promote` moves on).
 /// `canary.analysis` runs in the background from `startingStep` until promotion and aborts
 /// the update whenever it fails; blue-green `prePromotionAnalysis` gates the switch and
-/// `postPromotionAnalysis` follows it (failure switches back). The plan only names the
-/// runs (``Action/createAnalysisRun(_:)``); the analysis controller measures them and the
-/// plan reads their phase back from ``ObservedState/analysisRuns``. Experiment steps are
-/// not run by this controller: the Rollout pauses there with a message saying so, and
-/// `rollout promote` moves past them. Nothing is skipped silently.
+/// `postPromotionAnalysis` follows it (failure switches back). Sluice's own runs alongside
+/// the steps work the same way: the SLO guard (`canary.slo`, a generated run, from the moment
+/// the canary has pods until the update ends) and the judge (`canary.judge`, from the first
+/// step with canary weight above 0 until promotion) abort the update when they Fail or Err and
+/// pause it when Inconclusive. An experiment step holds the canary at its canary variant's
+/// weight, starts a run per analysis, and completes when the required ones are Successful (or
+/// its duration has passed); Failed aborts, Inconclusive pauses. The plan only names the runs
+/// (``Action/createAnalysisRun(_:)``); the analysis controller measures them and the plan
+/// reads their phase back from ``ObservedState/analysisRuns``. Nothing is skipped silently.
 public struct Planner: Sendable {
     public init() {}
 

@@ -157,20 +157,6 @@ struct AnalysisPlanTests {
         #expect(cluster.status.stableRS == v2)
     }
 
-    @Test func experimentStepsPauseWithAMessageUntilPromoted() {
-        let experiment = CanaryStep(experiment: ExperimentStep(duration: "5m", templates: [ExperimentTemplate(name: "b", specRef: .canary)]))
-        var cluster = canary([.weight(20), experiment, .weight(40)])
-        cluster.settle()
-        #expect(cluster.status.phase == .paused)
-        #expect(cluster.status.condition(.paused)?.reason == "ExperimentUnavailable")
-        #expect(cluster.status.message?.contains("this controller does not run experiment (A/B) steps yet") == true)
-        #expect(cluster.status.message?.contains("`rollout promote` moves past this step") == true)
-        #expect(cluster.analysisRuns.isEmpty)
-        cluster.promote()
-        cluster.settle()
-        #expect(cluster.status.phase == .healthy)
-    }
-
     // MARK: Background analysis
 
     func background(startingStep: Int32?) -> (inout CanaryStrategy) -> Void {
@@ -333,13 +319,5 @@ struct AnalysisPlanTests {
         cluster.reconcile()
         #expect(cluster.status.condition(.invalidSpec)?.message
             == "spec.strategy.canary.steps[0].analysis.args[0].name: no template of this analysis declares argument \"typo\"")
-    }
-
-    @Test func judgeTemplatesAreNotCheckedHere() {
-        var cluster = canary([.weight(20)]) { $0.judge = JudgeReference(templateName: "not-here") }
-        cluster.defaultVerdict = .successful
-        cluster.settle()
-        #expect(cluster.status.condition(.invalidSpec) == nil)
-        #expect(cluster.status.phase == .healthy)
     }
 }

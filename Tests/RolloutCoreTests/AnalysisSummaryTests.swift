@@ -55,7 +55,7 @@ struct AnalysisSummaryTests {
         cluster.settle()
         #expect(cluster.status.currentStepIndex == 3, "the Successful run completed the step")
         let summary = try #require(cluster.status.analysis?.first { $0.name == name })
-        #expect(summary.message == "variant b wins")
+        #expect(summary.message == "variant b wins; b converts 4.1% better", "a finished run's message carries the verdict")
         #expect(summary.decider == .experiment)
         #expect(summary.outcome == .pass)
         #expect(summary.winner == "b")

@@ -65,8 +65,8 @@ let fullRolloutYAML = """
           - experiment:
               duration: 1h30m
               templates:
-              - {name: baseline, specRef: stable, replicas: 1, weight: 10}
-              - {name: candidate, specRef: canary, replicas: 1, weight: 10}
+              - {name: baseline, specRef: stable, weight: 90}
+              - {name: candidate, specRef: canary, weight: 10}
               analyses:
               - {name: ab, templateName: ab-test, requiredForCompletion: true, args: [{name: metric, value: conversion}]}
           - setHeaderRoute: {name: variant-b}

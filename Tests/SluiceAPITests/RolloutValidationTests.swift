@@ -181,6 +181,7 @@ struct RolloutValidationTests {
         ]]])], [
             "spec.strategy.canary.steps[6].experiment.duration: required unless an analysis has requiredForCompletion: the experiment would never end",
             #"spec.strategy.canary.steps[6].experiment.templates[0].name: must be lower-case letters, digits and '-', start and end with a letter or digit, at most 63 characters, got "A""#,
+            "spec.strategy.canary.steps[6].experiment.templates[0].weight: must be 50 (100 minus the canary variant's weight 50) or absent: the control is the stable ReplicaSet, which gets the traffic the canary does not, got 60",
             "spec.strategy.canary.steps[6].experiment.templates: variant weights must add up to at most 100, got 110",
         ]),
         Case("blue-green: preview is the active Service",

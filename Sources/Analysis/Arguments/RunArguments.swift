@@ -35,8 +35,11 @@ extension AnalysisRunSpec {
     /// arguments stay references (`valueFrom.secretKeyRef`); they are read per measurement
     /// and never written into the run.
     ///
+    /// The run follows the decision of the one template that has one.
+    ///
     /// Throws when two templates declare one argument with different defaults or sources,
-    /// define metrics of the same name, or an argument is left without a value.
+    /// define metrics of the same name, both carry a decision, or an argument is left without
+    /// a value.
     public static func fromTemplates(
         _ templates: [AnalysisTemplateSpec], passing passed: [AnalysisArgument], source: RolloutArgumentSource
     ) throws(ArgumentError) -> AnalysisRunSpec {
@@ -60,6 +63,10 @@ extension AnalysisRunSpec {
             }
             metrics.append(metric)
         }
+        let decisions = templates.compactMap(\.decision)
+        guard decisions.count <= 1 else {
+            throw ArgumentError(argument: "decision", message: "\(decisions.count) templates carry a decision; one run follows one decision")
+        }
         for given in passed {
             guard let index = arguments.firstIndex(where: { $0.name == given.name }) else {
                 throw ArgumentError(argument: given.name, message: "passed, but no template declares it")
@@ -76,7 +83,7 @@ extension AnalysisRunSpec {
                 throw ArgumentError(argument: arguments[index].name, message: "required by the template, but not passed")
             }
         }
-        return AnalysisRunSpec(metrics: metrics, args: arguments.isEmpty ? nil : arguments)
+        return AnalysisRunSpec(metrics: metrics, args: arguments.isEmpty ? nil : arguments, decision: decisions.first)
     }
 
     private static func value(of argument: AnalysisArgument, source: RolloutArgumentSource) throws(ArgumentError) -> String {

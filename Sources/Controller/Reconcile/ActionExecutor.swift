@@ -103,11 +103,14 @@ public struct ActionExecutor: Sendable {
 public enum ExecutorError: Error, CustomStringConvertible {
     case noRouter(rollout: String)
     case noTemplate(run: String, template: String)
+    /// An SLO guard run planned for a `canary.slo` without `prometheus` (validation rejects it).
+    case noSLOSource(run: String)
 
     public var description: String {
         switch self {
         case .noRouter(let rollout): "rollout \"\(rollout)\": a traffic change was planned but it has no traffic router"
         case .noTemplate(let run, let template): "analysis run \(run): template \"\(template)\" is not in the cache (deleted since planning?)"
+        case .noSLOSource(let run): "analysis run \(run): canary.slo has no prometheus to read the canary's counters from"
         }
     }
 }

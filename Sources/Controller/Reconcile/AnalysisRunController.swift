@@ -7,7 +7,8 @@ import SluiceAPI
 
 /// Measures AnalysisRuns: a work queue of run keys fed by the AnalysisRun informer (which
 /// ``RolloutController`` runs and shares), and workers that take one step of a run that is
-/// not complete (``AnalysisRunStepper/step(_:now:)``: the measurements due, assessed), write
+/// not complete (``AnalysisRunStepper/step(_:now:context:)``: the measurements due, assessed,
+/// with the owning Rollout's canary weight for a statistical decision), write
 /// its status through the status subresource (a PUT carrying the resourceVersion read, so a
 /// concurrent writer makes it conflict and the run is stepped again from what is there), and
 /// requeue it for its next measurement. The Rollout that owns the run is enqueued by the
@@ -23,16 +24,20 @@ public final class AnalysisRunController: Sendable {
     let client: KubernetesClient
     let metrics: ControllerMetrics
     let workers: Int
+    /// What a run's decision needs from outside the run (the owning Rollout's canary weight).
+    private let decisionContext: @Sendable (AnalysisRun) -> DecisionContext
     private let clock: @Sendable () -> Date
     private let logger: Logger
 
     init(runs: Informer, stepper: AnalysisRunStepper, client: KubernetesClient, metrics: ControllerMetrics, workers: Int,
+         decisionContext: @escaping @Sendable (AnalysisRun) -> DecisionContext = { _ in DecisionContext() },
          clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger) {
         self.runs = runs
         self.stepper = stepper
         self.client = client
         self.metrics = metrics
         self.workers = max(1, workers)
+        self.decisionContext = decisionContext
         self.clock = clock
         self.logger = logger
     }
@@ -97,7 +102,7 @@ public final class AnalysisRunController: Sendable {
                 startedAt: Timestamp(clock())))
         }
         let now = clock()
-        let step = await stepper.step(run, now: now)
+        let step = await stepper.step(run, now: now, context: decisionContext(run))
         let outcome = step.status == run.status ? RolloutController.Outcome.done : await write(run, status: step.status)
         if case .failed = outcome { return outcome }
         countMeasurements(run, step.status)

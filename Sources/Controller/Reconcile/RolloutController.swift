@@ -87,9 +87,10 @@ public final class RolloutController: Sendable {
         self.logger = logger
         let namespace = configuration.namespace
         let period = configuration.resyncPeriod
-        rollouts = Informer(client.resources(DynamicObject.self, .rollouts, namespace: namespace), resyncPeriod: period,
-                            indexers: [Self.referencedNameIndex: Self.referencedNames],
-                            logger: logger)
+        let rollouts = Informer(client.resources(DynamicObject.self, .rollouts, namespace: namespace), resyncPeriod: period,
+                                indexers: [Self.referencedNameIndex: Self.referencedNames],
+                                logger: logger)
+        self.rollouts = rollouts
         replicaSets = Informer(client.resources(DynamicObject.self, .replicaSets, namespace: namespace),
                                labelSelector: RolloutLabels.podTemplateHash, resyncPeriod: nil, logger: logger)
         services = Informer(client.resources(DynamicObject.self, .services, namespace: namespace), resyncPeriod: nil,
@@ -108,7 +109,8 @@ public final class RolloutController: Sendable {
         clusterAnalysisTemplates = namespace != nil ? nil : Informer(
             client.resources(DynamicObject.self, .clusterAnalysisTemplates), resyncPeriod: nil, missingResourceIsEmpty: true, logger: logger)
         analysis = AnalysisRunController(runs: analysisRuns, stepper: stepper ?? AnalysisRunController.standardStepper(client: client),
-                                         client: client, metrics: metrics, workers: configuration.workers, logger: logger)
+                                         client: client, metrics: metrics, workers: configuration.workers,
+                                         decisionContext: { Self.decisionContext(for: $0, rollout: rollouts.get) }, logger: logger)
     }
 
     /// Every cache has listed once: the controller's view is complete (`/readyz`).
@@ -361,6 +363,18 @@ public final class RolloutController: Sendable {
             message: json[path: "status", "message"]?.stringValue,
             terminating: json[path: "spec", "terminate"] == .bool(true),
             verdict: verdict)
+    }
+
+    /// What a run's decision needs from the Rollout that owns it (the owner reference that is
+    /// the controller, a Rollout of that uid as `rollout` finds it in the cache): the canary's
+    /// share of traffic as its status last recorded it (`status.weights.canary`); nothing when
+    /// it is unknown.
+    static func decisionContext(for run: AnalysisRun, rollout: (ObjectKey) -> DynamicObject?) -> DecisionContext {
+        guard let owner = run.metadata.ownerReferences?.first(where: { $0.kind == "Rollout" && $0.controller == true }),
+              let rollout = rollout(ObjectKey(namespace: run.metadata.namespace, name: owner.name)),
+              rollout.json[path: "metadata", "uid"]?.stringValue == owner.uid,
+              let weight = rollout.json[path: "status", "weights", "canary"]?.integerValue else { return DecisionContext() }
+        return DecisionContext(canaryWeight: Double(weight))
     }
 
     static func serviceNames(_ rollout: Rollout) -> [String] {

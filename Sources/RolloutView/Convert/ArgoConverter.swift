@@ -111,7 +111,12 @@ enum ArgoConverter {
                     converted.append(["analysis": analysis(&source, at: here["analysis"], RolloutAnalysis.schema)])
                     continue
                 }
-                if let known = source.takeKnown(here, CanaryStep.schema), known.objectValue?.isEmpty == false {
+                if step["experiment"] != nil, var known = source.takeKnown(here, CanaryStep.schema)?.objectValue,
+                   case .object(var experiment)? = known["experiment"] {
+                    experiment["templates"] = experimentVariants(experiment["templates"], &source, at: here["experiment"]["templates"])
+                    known["experiment"] = .object(experiment)
+                    converted.append(.object(known))
+                } else if let known = source.takeKnown(here, CanaryStep.schema), known.objectValue?.isEmpty == false {
                     converted.append(known)
                 } else if let kind = step.keys.sorted().first {
                     source.note(here[kind], "\(reasons[kind] ?? "no Sluice equivalent"); step left out")
@@ -120,6 +125,28 @@ enum ArgoConverter {
             canary["steps"] = .array(converted)
         }
         return .object(canary)
+    }
+
+    /// An Argo experiment's variants as Sluice runs them, on the stable and canary ReplicaSets:
+    /// without `replicas` (the pods follow the canary's weight), and the stable variant's
+    /// weight only when it is what the control gets anyway (100 minus the canary's).
+    private static func experimentVariants(_ templates: JSONValue?, _ source: inout ConversionSource, at path: SourcePath) -> JSONValue? {
+        guard var variants = templates?.arrayValue else { return templates }
+        let canaryWeight = variants.first { $0["specRef"]?.stringValue == "canary" }?["weight"]?.integerValue
+        for index in variants.indices {
+            guard case .object(var variant) = variants[index] else { continue }
+            if variant.removeValue(forKey: "replicas") != nil {
+                source.note(path[index]["replicas"], "Sluice runs each variant on the stable or canary ReplicaSet, whose pods follow the canary's weight; not carried over")
+            }
+            if variant["specRef"]?.stringValue == "stable", let weight = variant["weight"]?.integerValue,
+               canaryWeight.map({ 100 - $0 }) != weight {
+                variant["weight"] = nil
+                source.note(path[index]["weight"], "the stable variant is the control and gets the traffic the canary variant does not"
+                                + (canaryWeight.map { " (\(100 - $0)%)" } ?? "") + "; not carried over")
+            }
+            variants[index] = .object(variant)
+        }
+        return .array(variants)
     }
 
     /// The router, when Sluice has one of Argo's; nil (with notes) otherwise.

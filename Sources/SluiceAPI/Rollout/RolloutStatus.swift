@@ -24,6 +24,8 @@ public struct RolloutStatus: Codable, Sendable, Hashable {
     public var pauseStartTime: Timestamp?
     /// The controller paused the Rollout (a pause step, or waiting for promotion).
     public var controllerPause: Bool?
+    /// When the experiment step in progress began: its `duration` runs from here.
+    public var experimentStartTime: Timestamp?
     /// The update was aborted: traffic is back on stable until the spec changes or it is retried.
     public var abort: Bool?
     public var abortedAt: Timestamp?
@@ -140,8 +142,10 @@ public struct AnalysisRunSummary: Codable, Sendable, Hashable {
     /// The AnalysisRun's name.
     public var name: String
     public var trigger: Trigger
-    /// Index of the step that started it, for step analyses.
+    /// Index of the step that started it, for step and experiment analyses.
     public var stepIndex: Int32?
+    /// For an experiment step's analysis: its name in the step's `analyses`.
+    public var experimentAnalysis: String?
     public var phase: AnalysisPhase
     /// Why the run is where it is: the run's message, or its verdict's reason.
     public var message: String?
@@ -159,12 +163,13 @@ public struct AnalysisRunSummary: Codable, Sendable, Hashable {
     /// How many metrics a summary keeps, so that the Rollout's status stays small.
     public static let maximumMetrics = 10
 
-    public init(name: String, trigger: Trigger, stepIndex: Int32? = nil, phase: AnalysisPhase, message: String? = nil,
-                decider: StatisticalVerdict.Decider? = nil, outcome: StatisticalVerdict.Outcome? = nil, looks: Int64? = nil,
-                winner: String? = nil, metrics: [MetricSummary]? = nil) {
+    public init(name: String, trigger: Trigger, stepIndex: Int32? = nil, experimentAnalysis: String? = nil, phase: AnalysisPhase,
+                message: String? = nil, decider: StatisticalVerdict.Decider? = nil, outcome: StatisticalVerdict.Outcome? = nil,
+                looks: Int64? = nil, winner: String? = nil, metrics: [MetricSummary]? = nil) {
         self.name = name
         self.trigger = trigger
         self.stepIndex = stepIndex
+        self.experimentAnalysis = experimentAnalysis
         self.phase = phase
         self.message = message
         self.decider = decider
@@ -240,6 +245,7 @@ extension RolloutStatus: SchemaDescribable {
             "weights": TrafficWeights.schema,
             "pauseStartTime": Timestamp.field("When the current pause began."),
             "controllerPause": Bool.field("The controller paused the Rollout."),
+            "experimentStartTime": Timestamp.field("When the experiment step in progress began."),
             "abort": Bool.field("The update was aborted."),
             "abortedAt": Timestamp.field("When the update was aborted."),
             "promoteFull": Bool.field("Skip remaining steps and analyses and promote."),
@@ -297,6 +303,7 @@ extension AnalysisRunSummary: SchemaDescribable {
             "name": String.field("The AnalysisRun's name."),
             "trigger": .enumeration(Trigger.self, "What started the run."),
             "stepIndex": Int32.field("Index of the step that started it."),
+            "experimentAnalysis": String.field("For an experiment step's analysis: its name in the step's analyses."),
             "phase": .enumeration(AnalysisPhase.self, "The run's phase."),
             "message": String.field("Why the run is where it is: its message or its verdict's reason."),
             "decider": .enumeration(StatisticalVerdict.Decider.self, "Who made the run's statistical decision: judge, kayenta, sloGuard, experiment or shadow."),

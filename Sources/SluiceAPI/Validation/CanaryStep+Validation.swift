@@ -135,6 +135,10 @@ struct StepContext {
         return problems.problems
     }
 
+    /// Sluice runs an experiment on the stable and canary ReplicaSets themselves: one variant
+    /// per ReplicaSet, the canary's weighted (it is the canary's weight during the step, so a
+    /// router must set it), the stable one the control with the rest of the traffic, and the
+    /// pods following the weight as for `setWeight`.
     private func experimentProblems(_ experiment: ExperimentStep, at path: FieldPath) -> [ValidationProblem] {
         var problems = ProblemCollector()
         problems.check(experiment.duration, at: path["duration"], positive: true)
@@ -144,10 +148,17 @@ struct StepContext {
         }
         if experiment.templates.isEmpty { problems.add(path["templates"], "must list at least one variant") }
         var totalWeight: Int64 = 0
+        var seen: Set<ExperimentTemplate.SpecRef> = []
+        let canaryWeight = experiment.canaryVariant?.weight
         for (index, template) in experiment.templates.enumerated() {
             let here = path["templates"][index]
             if let reason = dnsLabelProblem(template.name) { problems.add(here["name"], reason) }
-            problems.check(template.replicas, atLeast: 0, at: here["replicas"])
+            if !seen.insert(template.specRef).inserted {
+                problems.add(here["specRef"], "Sluice runs each variant on the stable or canary ReplicaSet: a second variant with specRef \(template.specRef.rawValue) is not supported")
+            }
+            if template.replicas != nil {
+                problems.add(here["replicas"], "not supported: Sluice runs this variant on the \(template.specRef.rawValue) ReplicaSet, whose pods follow the canary's weight as for setWeight (setCanaryScale sets the canary's pods); omit replicas")
+            }
             if let weight = template.weight {
                 problems.check(weight, in: 0...100, at: here["weight"])
                 totalWeight += Int64(weight)
@@ -155,12 +166,33 @@ struct StepContext {
                     problems.add(here["weight"], "\(capabilities.subject) cannot weight experiment variants \(TrafficRouterCapabilities.routersThatCan { $0.experimentWeights })")
                 }
             }
+            let first = experiment.templates.firstIndex { $0.specRef == template.specRef } == index
+            switch (template.specRef, template.weight) {
+            case (.canary, nil) where first:
+                var why = "required: it is the canary's share of traffic during the experiment"
+                if let capabilities, !capabilities.experimentWeights {
+                    why += ", which needs a router that can weight variants \(TrafficRouterCapabilities.routersThatCan { $0.experimentWeights })"
+                }
+                problems.add(here["weight"], why)
+            case (.canary, let weight?) where first && (weight == 0 || weight == 100):
+                problems.add(here["weight"], "must be between 1 and 99: the canary and the stable control both need traffic, got \(weight)")
+            case (.stable, let weight?) where first:
+                if let canaryWeight, (1...99).contains(canaryWeight), weight != 100 - canaryWeight {
+                    problems.add(here["weight"], "must be \(100 - canaryWeight) (100 minus the canary variant's weight \(canaryWeight)) or absent: the control is the stable ReplicaSet, which gets the traffic the canary does not, got \(weight)")
+                }
+            default:
+                break
+            }
+        }
+        if !experiment.templates.isEmpty, experiment.canaryVariant == nil {
+            problems.add(path["templates"], "must include a variant with specRef canary: Sluice runs the experiment on the canary ReplicaSet, at that variant's weight")
         }
         if totalWeight > 100 { problems.add(path["templates"], "variant weights must add up to at most 100, got \(totalWeight)") }
         problems.requireUnique(experiment.templates.map(\.name), at: { path["templates"][$0]["name"] })
         for (index, analysis) in (experiment.analyses ?? []).enumerated() {
             let here = path["analyses"][index]
             problems.requireNonEmpty(analysis.name, at: here["name"])
+            if !analysis.name.isEmpty, let reason = dnsLabelProblem(analysis.name) { problems.add(here["name"], reason) }
             problems.requireNonEmpty(analysis.templateName, at: here["templateName"])
             problems.add(contentsOf: argumentProblems(analysis.args, at: here["args"]))
         }
