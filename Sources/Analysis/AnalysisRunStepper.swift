@@ -31,6 +31,12 @@ public struct AnalysisRunStepper: Sendable {
     /// Advances `run` at `now`. Never throws: every failure becomes an Error measurement.
     /// Measurements of different metrics run concurrently. `context` carries what a
     /// statistical decision needs from outside the run (the canary's configured weight).
+    ///
+    /// With a `spec.decision`, a step that measured every metric the decision reads takes a
+    /// look (``SluiceAPI/AnalysisDecision/look(previous:values:elapsedSeconds:canaryWeight:)``),
+    /// records `status.verdict`, and ends the run with the phase and message of the decision's
+    /// outcome, if any. The metrics still win: one that failed, or errored past its
+    /// `consecutiveErrorLimit`, ends the run as without a decision.
     public func step(_ run: AnalysisRun, now: Date, context decisionContext: DecisionContext = DecisionContext()) async -> Step {
         let spec = run.spec
         var status = run.status ?? AnalysisRunStatus()
@@ -55,22 +61,42 @@ public struct AnalysisRunStepper: Sendable {
 
         // Take what is due now, all metrics at once.
         let due = MeasurementSchedule.metricsDue(spec, status, now: now)
-        let taken = await withTaskGroup(of: (String, Measurement).self) { group in
+        let decisionMetrics = Set(spec.decision?.metricNames ?? [])
+        let taken = await withTaskGroup(of: (String, Taken).self) { group in
             for metric in due {
                 let inFlight = results[metric.name]?.measurements?.last.flatMap { $0.phase.isCompleted ? nil : $0 }
                 let metricContext = context(metric)
+                let readByDecision = decisionMetrics.contains(metric.name)
                 group.addTask {
-                    (metric.name, await measure(metric, inFlight: inFlight, arguments: arguments, context: metricContext, now: now))
+                    (metric.name, await measure(metric, inFlight: inFlight, arguments: arguments, context: metricContext, now: now,
+                                                readByDecision: readByDecision))
                 }
             }
-            var taken: [String: Measurement] = [:]
+            var taken: [String: Taken] = [:]
             for await (name, measurement) in group { taken[name] = measurement }
             return taken
         }
-        status.metricResults = Self.record(taken, in: spec, status, historyLimit: historyLimit)
+        status.metricResults = Self.record(taken.mapValues(\.measurement), in: spec, status, historyLimit: historyLimit)
+
+        // The decision looks when every metric it reads was measured now. A run already
+        // ending (a metric failed or errored past its limit) ends as the metrics say.
+        var look: DecisionStep?
+        if let decision = spec.decision, !RunAssessment.isTerminating(spec, status) {
+            let values = decision.metricNames.compactMap { name in taken[name]?.value.map { (name, $0) } }
+            if let unmeasured = Self.unmeasured(decision, in: spec) {
+                // It would wait for that metric forever.
+                look = unmeasured
+            } else if !values.isEmpty, values.count == decision.metricNames.count {
+                look = Self.decide(decision, in: spec, status, values: Dictionary(values, uniquingKeysWith: { $1 }), now: now,
+                                   canaryWeight: decisionContext.canaryWeight)
+                status.verdict = look?.verdict
+            }
+        }
+        var ending = spec
+        if look?.outcome != nil { ending.terminate = true }
 
         // A run that is ending stops what is still in flight.
-        if RunAssessment.isTerminating(spec, status) {
+        if RunAssessment.isTerminating(ending, status) {
             var stopped: [String: Measurement] = [:]
             for metric in spec.metrics {
                 guard let result = status.metricResults?.first(where: { $0.name == metric.name }),
@@ -90,13 +116,26 @@ public struct AnalysisRunStepper: Sendable {
             }
             status.metricResults = Self.record(stopped, in: spec, status, historyLimit: historyLimit)
         }
-        status = RunAssessment.assess(spec, status)
+        status = RunAssessment.assess(ending, status)
+        if let outcome = look?.outcome {
+            status.phase = outcome.phase
+            status.message = outcome.message
+        } else if let problem = look?.problem, status.phase == .running, status.message == nil {
+            status.message = problem
+        }
         return Step(status: status, nextCheck: MeasurementSchedule.nextCheck(spec, status, now: now))
     }
 
-    /// One measurement (or its resumption), never throwing.
+    /// A measurement as recorded, and the value it found (nil for an error or one in flight).
+    private struct Taken: Sendable {
+        var measurement: Measurement
+        var value: MeasurementValue?
+    }
+
+    /// One measurement (or its resumption), never throwing. For a metric the decision reads,
+    /// no data is Successful unless the metric says otherwise: the decision reads it as 0.
     private func measure(_ metric: Metric, inFlight: Measurement?, arguments: Result<ResolvedArguments, MeasurementError>,
-                         context: MeasurementContext, now: Date) async -> Measurement {
+                         context: MeasurementContext, now: Date, readByDecision: Bool) async -> Taken {
         let startedAt = inFlight?.startedAt?.date ?? now
         do {
             let resolved = try metric.resolved(with: try arguments.get())
@@ -108,15 +147,17 @@ public struct AnalysisRunStepper: Sendable {
             }
             switch progress {
             case .finished(let value):
-                var measurement = MeasurementAssessment.measurement(of: value, for: resolved, startedAt: startedAt, finishedAt: now)
+                var judged = resolved
+                if readByDecision, judged.noDataPhase == nil { judged.noDataPhase = .successful }
+                var measurement = MeasurementAssessment.measurement(of: value, for: judged, startedAt: startedAt, finishedAt: now)
                 measurement.message = measurement.message.map(context.arguments.redact)
                 measurement.value = measurement.value.map(context.arguments.redact)
-                return measurement
+                return Taken(measurement: measurement, value: measurement.phase == .error ? nil : value)
             case .running(let metadata):
-                return MeasurementAssessment.running(startedAt: startedAt, metadata: metadata)
+                return Taken(measurement: MeasurementAssessment.running(startedAt: startedAt, metadata: metadata))
             }
         } catch {
-            return MeasurementAssessment.measurement(of: context.arguments.redact(error), startedAt: startedAt, finishedAt: now)
+            return Taken(measurement: MeasurementAssessment.measurement(of: context.arguments.redact(error), startedAt: startedAt, finishedAt: now))
         }
     }
 

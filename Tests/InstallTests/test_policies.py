@@ -50,7 +50,8 @@ def test_rollout_lint_fails_on_a_broken_policy(binaries, tmp_path):
     """The check above can fail: a template whose condition does not parse is reported with its path."""
     import subprocess
     broken = tmp_path / "broken.yaml"
-    source = open(yaml_files(POLICIES + "/analysis")[0]).read()
+    # The first template with a condition (decision templates have none).
+    source = next(text for text in (open(f).read() for f in yaml_files(POLICIES + "/analysis")) if "successCondition: " in text)
     broken.write_text(re.sub(r"successCondition: .*", "successCondition: result[0] <=", source, count=1))
     result = subprocess.run([binaries["rollout"], "lint", str(broken)], capture_output=True, text=True)
     assert result.returncode == 1

@@ -84,7 +84,7 @@ struct AnalysisValidationTests {
         .init("condition with an unknown function", [.set("spec.metrics[0].failureCondition", "avg(result) > {{args.threshold}}")],
               [#"spec.metrics[0].failureCondition: at character 1 of "avg(result) > {{args.threshold}}": unknown function "avg": expected one of len, isNaN, isInf, default, abs, asInt, asFloat, min, max, sum"#]),
         .init("no condition", [.remove("spec.metrics[1].successCondition")],
-              ["spec.metrics[1]: must set successCondition or failureCondition (or dryRun: true): without them every measurement would pass"]),
+              ["spec.metrics[1]: must set successCondition or failureCondition (or dryRun: true, or be read by spec.decision): without them every measurement would pass"]),
         .init("no condition on a dry run", [.remove("spec.metrics[1].successCondition"), .set("spec.metrics[1].dryRun", true)], []),
         .init("query with an unclosed parenthesis", [.set("spec.metrics[0].provider.prometheus.query", "sum(rate(x[1m])")],
               [#"spec.metrics[0].provider.prometheus.query: at character 4: "(" is not closed"#]),

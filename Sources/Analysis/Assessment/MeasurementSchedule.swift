@@ -29,14 +29,19 @@ public enum MeasurementSchedule {
     }
 
     /// The metrics of `spec` due at `now`, in spec order; none once the run is complete or
-    /// ending (``RunAssessment/isTerminating(_:_:)``).
+    /// ending (``RunAssessment/isTerminating(_:_:)``). The metrics a decision reads are measured
+    /// together — when one is due, all are — so that each look sees all of them, even after an
+    /// error's retry put one off its interval.
     public static func metricsDue(_ spec: AnalysisRunSpec, _ status: AnalysisRunStatus, now: Date) -> [Metric] {
         guard !(status.phase?.isCompleted ?? false), !RunAssessment.isTerminating(spec, status) else { return [] }
         let startedAt = status.startedAt?.date ?? now
         let results = Dictionary((status.metricResults ?? []).map { ($0.name, $0) }, uniquingKeysWith: { $1 })
+        let dueAt = { (metric: Metric) in nextMeasurementDue(metric, result: results[metric.name], runStartedAt: startedAt, now: now) }
+        let decided = Set(spec.decision?.metricNames ?? [])
+        let decisionDue = spec.metrics.contains { decided.contains($0.name) && (dueAt($0).map { $0 <= now } ?? false) }
         return spec.metrics.filter { metric in
-            guard let due = nextMeasurementDue(metric, result: results[metric.name], runStartedAt: startedAt, now: now) else { return false }
-            return due <= now
+            guard let due = dueAt(metric) else { return false }
+            return due <= now || (decisionDue && decided.contains(metric.name))
         }
     }
 

@@ -42,6 +42,25 @@ public struct AnalysisDecision: Codable, Sendable, Hashable {
         [("judge", judge != nil), ("kayenta", kayenta != nil), ("sloGuard", sloGuard != nil),
          ("experiment", experiment != nil), ("shadow", shadow != nil)].filter(\.1).map(\.0)
     }
+
+    /// Every metric name the decision reads, each once, in the order the kinds list them
+    /// (for a judge without `requests`, the first counts metric's totals are among them).
+    public var metricNames: [String] {
+        var names: [String] = []
+        if let judge {
+            if let requests = judge.requests { names += [requests.canary, requests.baseline] }
+            for metric in judge.metrics {
+                names += metric.canary.fields(for: metric.kind).compactMap(\.metric)
+                names += metric.baseline.fields(for: metric.kind).compactMap(\.metric)
+            }
+        }
+        if let kayenta { names += kayenta.metrics.flatMap { [$0.canary, $0.baseline] } }
+        if let sloGuard { names += [sloGuard.requests, sloGuard.errors, sloGuard.latency].compactMap { $0 } }
+        if let experiment { names += experiment.variants.flatMap { [$0.events, $0.total] } }
+        if let shadow { names += shadow.primary.metricNames + shadow.candidate.metricNames }
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
 }
 
 // MARK: Canary judge

@@ -24,7 +24,9 @@ public struct Metric: Codable, Sendable, Hashable {
     public var dryRun: Bool?
     public var provider: MetricProviderSpec
     /// The phase of a measurement whose query returned nothing (an empty vector or matrix);
-    /// ``NoDataPhase/error`` when absent. Never Successful unless the template says so.
+    /// ``NoDataPhase/error`` when absent. Never Successful unless the template says so — or
+    /// the metric is read by the run's `decision`, which reads no data as a counter not yet
+    /// incremented (0) and so takes it as Successful when this is absent.
     public var noDataPhase: NoDataPhase?
 
     public init(
@@ -232,7 +234,7 @@ extension Metric: SchemaDescribable {
             "consecutiveErrorLimit": Int32.field("Consecutive errors tolerated; 4 when absent."),
             "dryRun": Bool.field("Measure and report, but never fail the run."),
             "provider": MetricProviderSpec.schema,
-            "noDataPhase": .enumeration(Metric.NoDataPhase.self, "Phase of a measurement that found no data: Successful, Failed, Inconclusive or Error (the default)."),
+            "noDataPhase": .enumeration(Metric.NoDataPhase.self, "Phase of a measurement that found no data: Successful, Failed, Inconclusive or Error (the default; Successful for a metric a decision reads, which counts no data as 0)."),
         ])
     }
 }

@@ -24,7 +24,7 @@ extension AnalysisRun: SluiceResource {
         var problems = ProblemCollector()
         problems.add(contentsOf: typeMetaProblems(apiVersion: apiVersion, kind: kind, expected: Self.resourceType))
         problems.add(contentsOf: metadataProblems(metadata, namespaced: true))
-        problems.add(contentsOf: metricsAndArgumentProblems(spec.metrics, spec.args, at: path))
+        problems.add(contentsOf: metricsAndArgumentProblems(spec.metrics, spec.args, decision: spec.decision, at: path))
         if let decision = spec.decision { problems.add(contentsOf: decision.problems(metrics: spec.metrics, at: path["decision"])) }
         for (index, argument) in (spec.args ?? []).enumerated() where argument.isRequired {
             problems.add(path["args"][index], "must set value or valueFrom: a run's arguments are resolved")
@@ -36,14 +36,15 @@ extension AnalysisRun: SluiceResource {
 extension AnalysisTemplateSpec {
     /// Every problem with the template's arguments and metrics, paths starting at `path`.
     public func problems(at path: FieldPath) -> [ValidationProblem] {
-        metricsAndArgumentProblems(metrics, args, at: path)
+        metricsAndArgumentProblems(metrics, args, decision: decision, at: path)
             + (decision?.problems(metrics: metrics, at: path["decision"]) ?? [])
     }
 }
 
 /// The checks templates and runs share: metrics well formed, arguments declared once, and
-/// every `{{args.NAME}}` a metric uses declared in `args`.
-func metricsAndArgumentProblems(_ metrics: [Metric], _ args: [Argument]?, at path: FieldPath) -> [ValidationProblem] {
+/// every `{{args.NAME}}` a metric uses declared in `args`. Metrics the `decision` reads need no
+/// conditions: the decision judges them.
+func metricsAndArgumentProblems(_ metrics: [Metric], _ args: [Argument]?, decision: AnalysisDecision?, at path: FieldPath) -> [ValidationProblem] {
     var problems = ProblemCollector()
     for (index, argument) in (args ?? []).enumerated() {
         let here = path["args"][index]
@@ -63,15 +64,17 @@ func metricsAndArgumentProblems(_ metrics: [Metric], _ args: [Argument]?, at pat
     problems.requireUnique((args ?? []).map(\.name), at: { path["args"][$0]["name"] }, what: "argument")
     if metrics.isEmpty { problems.add(path["metrics"], "must list at least one metric") }
     let declared = Set((args ?? []).map(\.name))
+    let decided = Set(decision?.metricNames ?? [])
     for (index, metric) in metrics.enumerated() {
-        problems.add(contentsOf: metric.problems(at: path["metrics"][index], declaredArguments: declared))
+        problems.add(contentsOf: metric.problems(at: path["metrics"][index], declaredArguments: declared,
+                                                 readByDecision: decided.contains(metric.name)))
     }
     problems.requireUnique(metrics.map(\.name), at: { path["metrics"][$0]["name"] }, what: "metric")
     return problems.problems
 }
 
 extension Metric {
-    func problems(at path: FieldPath, declaredArguments: Set<String>) -> [ValidationProblem] {
+    func problems(at path: FieldPath, declaredArguments: Set<String>, readByDecision: Bool = false) -> [ValidationProblem] {
         var problems = ProblemCollector()
         problems.requireNonEmpty(name, at: path["name"])
         problems.check(interval, at: path["interval"], positive: true)
@@ -82,8 +85,8 @@ extension Metric {
         }
         problems.add(contentsOf: conditionProblems(successCondition, at: path["successCondition"]))
         problems.add(contentsOf: conditionProblems(failureCondition, at: path["failureCondition"]))
-        if successCondition == nil, failureCondition == nil, provider.job == nil, dryRun != true, !provider.presentKinds.isEmpty {
-            problems.add(path, "must set successCondition or failureCondition (or dryRun: true): without them every measurement would pass")
+        if successCondition == nil, failureCondition == nil, provider.job == nil, dryRun != true, !readByDecision, !provider.presentKinds.isEmpty {
+            problems.add(path, "must set successCondition or failureCondition (or dryRun: true, or be read by spec.decision): without them every measurement would pass")
         }
         problems.check(failureLimit, atLeast: -1, at: path["failureLimit"])
         problems.check(inconclusiveLimit, atLeast: 0, at: path["inconclusiveLimit"])

@@ -145,7 +145,12 @@ extension AnalysisDecision {
                 continue
             }
             guard reported.insert(name).inserted else { continue }
-            if let interval = metric.interval { intervals[name] = interval.description } else {
+            if let interval = metric.interval {
+                intervals[name] = switch interval.form {
+                case .text(let text): text
+                case .seconds(let seconds): "\(seconds)s"
+                }
+            } else {
                 problems.add(path, "metric \"\(name)\" needs an interval: the decision looks at every measurement")
             }
             if metric.dryRun == true {
