@@ -25,7 +25,7 @@ public final class PrometheusServer: @unchecked Sendable {
     }
 
     /// Starts Prometheus scraping `targets` (`host:port`, path /metrics) every `scrapeInterval`
-    /// as job ``jobName``; returns once its HTTP port accepts connections.
+    /// as job ``jobName``; returns once it reports itself ready (`/-/ready`).
     public init(targets: [String], scrapeInterval: String = "1s") throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else { throw Self.missing(Self.binary) }
         directory = try TemporaryDirectory(prefix: "sluice-prometheus")
@@ -58,7 +58,8 @@ public final class PrometheusServer: @unchecked Sendable {
         try process.run()
         try? logHandle.close()
         for _ in 0..<600 {
-            if TestNetwork.acceptsConnections(onLoopbackPort: port) { return }
+            // Ready, not just listening: until its TSDB is open the API answers 503.
+            if TestNetwork.httpStatus(onLoopbackPort: port, path: "/-/ready") == 200 { return }
             if !process.isRunning { break }
             usleep(50_000)
         }
