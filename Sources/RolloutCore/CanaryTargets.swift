@@ -17,7 +17,8 @@ struct CanaryTargets: Equatable {
     }
 
     /// Targets while `steps[index]` is in progress. With a router the stable side keeps all
-    /// `replicas` and the canary has pods for its weight (or what `setCanaryScale` says);
+    /// `replicas` and the canary has pods for its weight, or for the largest share mirrored to
+    /// it when that is more (or what `setCanaryScale` says);
     /// without one the weight is the share of pods.
     init(index: Int, steps: [CanaryStep], replicas: Int32, routed: Bool) {
         let upTo = steps.prefix(min(index + 1, steps.count))
@@ -63,7 +64,10 @@ struct CanaryTargets: Equatable {
             } else if let percent = scale?.weight {
                 canaryReplicas = RolloutCore.replicas(forWeight: percent, of: replicas)
             } else {
-                canaryReplicas = RolloutCore.replicas(forWeight: weight, of: replicas)
+                // Mirrored copies need pods as much as live traffic does: a mirror to a canary
+                // without pods would be a silent no-op.
+                let mirrored = mirrors.values.map(\.effectivePercentage).max() ?? 0
+                canaryReplicas = RolloutCore.replicas(forWeight: max(weight, mirrored), of: replicas)
             }
             stableReplicas = replicas
         } else {

@@ -234,7 +234,7 @@ struct DecisionEndToEndTests {
     @Test func aCandidateWhosePredictionsShiftFailsTheShadowPhaseBeforeServingAUser() async throws {
         let images = """
               "web:1": {errorRatio: 0.001, latency: {p50: 10ms, p99: 50ms}, predictions: {approve: 0.7, deny: 0.3}}
-              "web:2": {errorRatio: 0.001, latency: {p50: 10ms, p99: 50ms}, predictions: {approve: 0.45, deny: 0.55}}
+              "web:2": {errorRatio: 0.001, latency: {p50: 10ms, p99: 50ms}, predictions: {approve: 0.35, deny: 0.65}}
             """
         try await E2E.withAnalysisCluster(traffic: Self.traffic(images)) { h, prometheus, _ in
             let url = prometheus.url
@@ -266,6 +266,10 @@ struct DecisionEndToEndTests {
                 if let weights = try? await h.weights(), weights.count == 2 { largestCanaryWeight = max(largestCanaryWeight, weights[1]) }
                 return await h.phase() == "Degraded"
             })
+            if await h.phase() != "Degraded" {
+                let name = await E2E.runName(h, trigger: "step") ?? "-"
+                Issue.record("run \(name): \(String(describing: await E2E.analysisRun(h, name)?["status"]?["verdict"]?["reason"]))")
+            }
             #expect(largestCanaryWeight == 0, "the candidate never served a user")
             let message = try #require(try await h.rolloutStatus()["message"]?.stringValue)
             #expect(message.contains("Failed") && message.contains("predictions"), "\(message)")

@@ -174,6 +174,18 @@ struct CanaryStepTests {
         #expect(cluster.status.weights == TrafficWeights(canary: 0, stable: 100))
     }
 
+    @Test func aMirrorAtWeightZeroGivesTheCanaryPodsForTheMirroredShareThenTakesThemBack() {
+        var cluster = updating(canaryRollout(replicas: 10, steps: [.mirror("shadow", 30), .pause(), .mirror("shadow", 0), .pause()]))
+        cluster.settle()
+        #expect(cluster.status.currentStepIndex == 1)
+        #expect(cluster.replicaSet(v2)?.replicas == 3, "30% mirrored to the canary needs 3 of 10 pods, or the mirror goes nowhere")
+        #expect(cluster.traffic?.canaryWeight == 0)
+        cluster.promote()
+        cluster.settle()
+        #expect(cluster.status.currentStepIndex == 3)
+        #expect(cluster.replicaSet(v2)?.replicas == 0, "no mirror, no weight: no canary pods")
+    }
+
     @Test func stepsWhoseEffectIsAlreadyInPlaceCompleteInOnePass() {
         var cluster = updating(canaryRollout(steps: [.weight(20), .weight(20), .pause("0s"), .scale(matchTrafficWeight: true), .pause()]))
         cluster.settle()
