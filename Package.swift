@@ -163,7 +163,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "StatisticsBenchmark",
-            dependencies: ["Statistics", "Analysis", "BenchmarkSupport"],
+            dependencies: ["Statistics", "Analysis", "SluiceAPI", "BenchmarkSupport"],
             path: "Benchmarks/StatisticsBenchmark"
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),

@@ -1,6 +1,7 @@
 // Statistics benchmark: the Mann-Whitney U test on raw samples and on histogram buckets, timed
 // against scipy.stats.mannwhitneyu on the same data in the same run; and the canary judge's cost
-// per look with 5 metrics (Analysis module).
+// per look (Analysis module): alone with 5 metrics, and as a run's decision takes it
+// (Prometheus results in, state through JSON).
 //
 //   swift run -c release StatisticsBenchmark                           # 2 × 100,000 samples, 7 repeats
 //   swift run -c release StatisticsBenchmark --samples 5000 --repeats 3  # what CI runs
@@ -13,6 +14,7 @@
 import Foundation
 import Analysis
 import BenchmarkSupport
+import SluiceAPI
 import Statistics
 
 struct Options {
@@ -272,10 +274,59 @@ func runJudge(repeats: Int, buckets: Int, looks: Int = 400) throws {
           + "last verdict \(last.map { "\($0.verdict)" } ?? "none")")
 }
 
+/// A judge decision as the analysis controller runs it, per look: Prometheus results (2 count
+/// queries per arm, a latency histogram of 12 buckets by `le` per arm) read into counters, the
+/// judge's look, and the state decoded from and encoded to the run's `status.verdict.state`.
+func runDecisionLook(repeats: Int, looks: Int = 400) throws {
+    let arms = ["canary", "baseline"]
+    let bounds = ["0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10", "+Inf"]
+    let decision = AnalysisDecision(judge: CanaryJudgeDecision(metrics: [
+        JudgedMetricSpec(name: "error-rate", kind: .counts, tolerance: 0.005,
+                         canary: JudgeArmMetrics(events: "canary-errors", total: "canary-requests"),
+                         baseline: JudgeArmMetrics(events: "baseline-errors", total: "baseline-requests")),
+        JudgedMetricSpec(name: "latency-p99", kind: .histogram, canary: JudgeArmMetrics(histogram: "canary-latency"),
+                         baseline: JudgeArmMetrics(histogram: "baseline-latency")),
+    ]))
+    var generator = SeededRandom(seed: 0xDEC1)
+    var requests = [0.0, 0.0], errors = [0.0, 0.0]
+    var buckets = [[Double]](repeating: [Double](repeating: 0, count: bounds.count), count: 2)
+    var rounds: [[String: MeasurementValue]] = []
+    for _ in 0..<looks {
+        for _ in 0..<200 {
+            let arm = generator.unit() < 0.5 ? 0 : 1
+            requests[arm] += 1
+            if generator.unit() < 0.01 { errors[arm] += 1 }
+            let seconds = generator.latency(median: 40, spread: 0.5) / 1000
+            for (index, bound) in bounds.enumerated() where bound == "+Inf" || seconds <= Double(bound)! { buckets[arm][index] += 1 }
+        }
+        var values: [String: MeasurementValue] = [:]
+        for (arm, name) in arms.enumerated() {
+            values["\(name)-requests"] = .scalar(requests[arm])
+            values["\(name)-errors"] = .scalar(errors[arm])
+            values["\(name)-latency"] = .vector(bounds.enumerated().map {
+                LabeledSample(labels: ["le": $0.element], value: buckets[arm][$0.offset], timestamp: 0)
+            })
+        }
+        rounds.append(values)
+    }
+    var verdict: StatisticalVerdict?
+    let perLook = try medianSeconds(repeats: repeats) {
+        verdict = nil
+        for (index, values) in rounds.enumerated() {
+            let previous = try verdict?.decodedState(as: DecisionState.self)
+            verdict = try decision.look(previous: previous, values: values, elapsedSeconds: Double(index), canaryWeight: 50).verdict
+        }
+    } / Double(looks)
+    print("judge decision per look as the controller takes it (2 metrics from 6 Prometheus results, state through JSON), "
+          + "\(looks) looks: \(format(perLook)) per look (median of \(repeats)); state \(verdict?.state?.utf8.count ?? 0) bytes; "
+          + "last outcome \(verdict?.outcome.rawValue ?? "none")")
+}
+
 do {
     try run()
     let options = try Options(CommandLine.arguments)
     try runJudge(repeats: options.repeats, buckets: options.buckets)
+    try runDecisionLook(repeats: options.repeats)
 } catch {
     FileHandle.standardError.write(Data("StatisticsBenchmark: \(error)\n".utf8))
     exit(1)

@@ -6,7 +6,7 @@ extension CanaryJudgeDecision {
         let minimum = Int(minimumSamplesPerArm ?? 100)
         return JudgeConfiguration(
             metrics: metrics.map { metric in
-                JudgedMetric(name: metric.name, kind: metric.kind.judged, worse: metric.worse == .lower ? .lower : .higher,
+                JudgedMetric(name: metric.name, kind: metric.kind, worse: metric.worse ?? .higher,
                              tolerance: metric.tolerance, plannedSamplesPerArm: Int(metric.plannedSamplesPerArm ?? Int64(max(10_000, minimum))),
                              quantile: metric.quantile ?? 0.99)
             },
@@ -70,16 +70,5 @@ extension CanaryJudgeDecision {
         case .inconclusive, .hold: nil
         }
         return (try report.statisticalVerdict(state: judge.state), outcome)
-    }
-}
-
-extension JudgedMetricSpec.Kind {
-    /// The judge's kind of the same name.
-    var judged: JudgedMetric.Kind {
-        switch self {
-        case .counts: .counts
-        case .histogram: .histogram
-        case .moments: .moments
-        }
     }
 }

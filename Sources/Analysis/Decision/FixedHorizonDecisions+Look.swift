@@ -62,8 +62,8 @@ extension KayentaDecision {
                 let size = metric.effectSize
                 return KayentaJudge.MetricConfiguration(
                     name: metric.name, groups: metric.groups ?? [metric.name],
-                    direction: KayentaJudge.Direction(rawValue: (metric.direction ?? .either).rawValue) ?? .either,
-                    nanStrategy: metric.nanStrategy == .replace ? .replace : .remove, critical: metric.critical ?? false,
+                    direction: metric.direction ?? .either,
+                    nanStrategy: metric.nanStrategy ?? .remove, critical: metric.critical ?? false,
                     mustHaveData: metric.mustHaveData ?? false, allowedIncrease: size?.allowedIncrease ?? 1,
                     allowedDecrease: size?.allowedDecrease ?? 1, criticalIncrease: size?.criticalIncrease ?? 1,
                     criticalDecrease: size?.criticalDecrease ?? 1)

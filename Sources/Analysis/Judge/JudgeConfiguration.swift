@@ -1,25 +1,11 @@
+import SluiceAPI
+
 /// One metric the canary judge compares between canary and baseline.
 public struct JudgedMetric: Sendable, Hashable, Codable {
-    /// What is observed per arm, and so which tests judge it.
-    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Events out of requests (`EventCounts`): Bernoulli mixture SPRT on the difference of
-        /// ratios and the one-sided Poisson two-arm Bayes factor.
-        case counts
-        /// Bucketed observations (`CumulativeHistogram`): Mann-Whitney on the buckets at
-        /// geometrically spaced looks, plus the shift of a quantile.
-        case histogram
-        /// Count, sum and sum of squares (`Moments`): normal mixture SPRT on the difference of
-        /// means.
-        case moments
-    }
-
-    /// Which direction of change is a regression.
-    public enum Worse: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Higher is worse: error ratios, latencies.
-        case higher
-        /// Lower is worse: success ratios, conversions, throughput.
-        case lower
-    }
+    /// What is observed per arm, and so which tests judge it: the spec's kinds (SluiceAPI).
+    public typealias Kind = JudgedMetricSpec.Kind
+    /// Which direction of change is a regression: the spec's (SluiceAPI).
+    public typealias Worse = JudgedMetricSpec.Worse
 
     /// The metric's name, as the observations are keyed.
     public var name: String

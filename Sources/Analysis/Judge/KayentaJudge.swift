@@ -1,4 +1,5 @@
 import Foundation
+import SluiceAPI
 import Statistics
 
 /// A Kayenta-compatible judge, for teams migrating from Spinnaker: the semantics of Kayenta's
@@ -37,14 +38,10 @@ public enum KayentaJudge {
     public static let tolerance = 0.25
 
     /// Which change counts against the canary (Kayenta `direction`).
-    public enum Direction: String, Sendable, Hashable, Codable, CaseIterable {
-        case increase, decrease, either
-    }
+    public typealias Direction = KayentaMetricSpec.Direction
 
     /// What happens to NaN values (Kayenta `nanStrategy`).
-    public enum NaNStrategy: String, Sendable, Hashable, Codable, CaseIterable {
-        case remove, replace
-    }
+    public typealias NaNStrategy = KayentaMetricSpec.NaNStrategy
 
     /// One metric's classification settings (Kayenta's `analysisConfigurations.canary`).
     public struct MetricConfiguration: Sendable, Hashable, Codable {

@@ -100,18 +100,22 @@ public struct ArmMetricNames: Codable, Sendable, Hashable {
 public struct JudgedMetricSpec: Codable, Sendable, Hashable {
     /// What each arm gives, and so which test judges it.
     public enum Kind: String, Codable, Sendable, Hashable, CaseIterable {
-        /// `events` out of `total` (errors of requests): sequential tests on the ratio.
+        /// `events` out of `total` (errors of requests): Bernoulli mixture SPRT on the
+        /// difference of ratios and the one-sided Poisson two-arm Bayes factor.
         case counts
-        /// A histogram by `le` (`sum by (le) (..._bucket)`): Mann-Whitney on the buckets and
-        /// the shift of `quantile`.
+        /// A histogram by `le` (`sum by (le) (..._bucket)`): Mann-Whitney on the buckets at
+        /// geometrically spaced looks, plus the shift of `quantile`.
         case histogram
-        /// `count`, `sum` and `sumOfSquares`: a sequential test on the mean.
+        /// `count`, `sum` and `sumOfSquares`: normal mixture SPRT on the difference of means.
         case moments
     }
 
     /// Which direction of change is a regression.
     public enum Worse: String, Codable, Sendable, Hashable, CaseIterable {
-        case higher, lower
+        /// Higher is worse: error ratios, latencies.
+        case higher
+        /// Lower is worse: success ratios, conversions, throughput.
+        case lower
     }
 
     public var name: String
@@ -201,10 +205,12 @@ public struct KayentaDecision: Codable, Sendable, Hashable {
 
 /// One Kayenta metric: its classifier settings and the series of each arm.
 public struct KayentaMetricSpec: Codable, Sendable, Hashable {
+    /// Which change counts against the canary (Kayenta `direction`).
     public enum Direction: String, Codable, Sendable, Hashable, CaseIterable {
         case increase, decrease, either
     }
 
+    /// What happens to NaN values (Kayenta `nanStrategy`).
     public enum NaNStrategy: String, Codable, Sendable, Hashable, CaseIterable {
         case remove, replace
     }
