@@ -27,9 +27,7 @@ public struct GetCommand: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
-        if let output, output != .json, output != .yaml { throw ValidationError("-o \(output.rawValue): get prints json or yaml") }
-        if watch, output != nil { throw ValidationError("-o cannot be combined with --watch") }
-        if timeout != nil, !watch { throw ValidationError("--timeout needs --watch") }
+        try OutputFormat.validateViewFlags("get", output: output, watch: watch, timeout: timeout)
     }
 
     public func run() async throws {

@@ -21,3 +21,13 @@ public enum OutputFormat: String, ExpressibleByArgument, Sendable, CaseIterable 
         }
     }
 }
+
+extension OutputFormat {
+    /// The flag checks `status` and `get` share: `-o` is json or yaml (the view as data), not
+    /// with `--watch`, and `--timeout` only with `--watch`.
+    static func validateViewFlags(_ command: String, output: OutputFormat?, watch: Bool, timeout: String?) throws {
+        if let output, output != .json, output != .yaml { throw ValidationError("-o \(output.rawValue): \(command) prints json or yaml") }
+        if watch, output != nil { throw ValidationError("-o cannot be combined with --watch") }
+        if timeout != nil, !watch { throw ValidationError("--timeout needs --watch") }
+    }
+}

@@ -35,9 +35,7 @@ public struct StatusCommand: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
-        if let output, output != .json, output != .yaml { throw ValidationError("-o \(output.rawValue): status prints json or yaml") }
-        if watch, output != nil { throw ValidationError("-o cannot be combined with --watch") }
-        if timeout != nil, !watch { throw ValidationError("--timeout needs --watch") }
+        try OutputFormat.validateViewFlags("status", output: output, watch: watch, timeout: timeout)
     }
 
     public func run() async throws {
